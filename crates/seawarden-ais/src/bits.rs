@@ -1,0 +1,573 @@
+//! Bit-level access to AIS payloads: 6-bit ASCII armoring, a bit reader and a bit writer.
+//!
+//! An AIS payload is a string of "armored" characters, each carrying six bits
+//! (ITU-R M.1371-5 / IEC 61162-1 §8). [`Payload::from_armored`] unpacks them
+//! once into big-endian 64-bit words, so that every later field read is two
+//! shifts and a mask, whatever its offset.
+
+/// Largest payload we accept, in bits: a five-slot message is 1,008 bits at most
+/// (ITU-R M.1371-5 Annex 2 §3.2.2.5); we leave headroom for non-conforming
+/// senders, and reject anything longer as [`PayloadError::TooLong`].
+pub const MAX_PAYLOAD_BITS: usize = 1024 + 64;
+
+const WORDS: usize = MAX_PAYLOAD_BITS / 64 + 1;
+
+/// Why an armored payload could not be unpacked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadError {
+    /// A character outside the 6-bit armoring alphabet (`0`-`W`, `` ` ``-`w`).
+    BadCharacter,
+    /// More bits than any AIS message can carry.
+    TooLong,
+    /// The fill-bit count is not 0-5, or exceeds the payload.
+    BadFillBits,
+}
+
+/// An unpacked AIS payload: the message's bits, most significant first.
+#[derive(Clone)]
+pub struct Payload {
+    words: [u64; WORDS],
+    len: usize,
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Payload({} bits: {})", self.len, self.to_hex())
+    }
+}
+
+impl Default for Payload {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Maps one armored character to its 6-bit value, or 0xFF if it is not valid.
+const fn build_unarmor_table() -> [u8; 256] {
+    let mut t = [0xFFu8; 256];
+    let mut c = 48usize;
+    while c < 128 {
+        let v = c - 48;
+        // Valid: '0'..='W' (48..=87) -> 0..=39 and '`'..='w' (96..=119) -> 40..=63.
+        if c <= 87 {
+            t[c] = v as u8;
+        } else if c >= 96 && c <= 119 {
+            t[c] = (v - 8) as u8;
+        }
+        c += 1;
+    }
+    t
+}
+
+static UNARMOR: [u8; 256] = build_unarmor_table();
+
+/// The armoring alphabet, indexed by 6-bit value.
+const ARMOR: &[u8; 64] = b"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
+
+/// The AIS 6-bit text alphabet (ITU-R M.1371-5 Table 47), indexed by 6-bit value.
+pub const SIXBIT_ASCII: &[u8; 64] =
+    b"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+
+impl Payload {
+    /// An empty payload.
+    pub const fn new() -> Self {
+        Payload { words: [0; WORDS], len: 0 }
+    }
+
+    /// Unpacks an armored payload string; `fill_bits` trailing bits are dropped.
+    pub fn from_armored(armored: &[u8], fill_bits: u8) -> Result<Self, PayloadError> {
+        let mut p = Payload::new();
+        p.push_armored(armored)?;
+        p.truncate_fill(fill_bits)?;
+        Ok(p)
+    }
+
+    /// Appends armored characters (used to join multi-part fragments).
+    pub fn push_armored(&mut self, armored: &[u8]) -> Result<(), PayloadError> {
+        if self.len + armored.len() * 6 > MAX_PAYLOAD_BITS {
+            return Err(PayloadError::TooLong);
+        }
+        let mut bit = self.len;
+        // Fast path: 10 characters = 60 bits fit a u64 accumulator.
+        let mut chunks = armored.chunks_exact(10);
+        for chunk in &mut chunks {
+            let mut acc: u64 = 0;
+            let mut bad: u8 = 0;
+            for &c in chunk {
+                let v = UNARMOR[c as usize];
+                bad |= v;
+                acc = (acc << 6) | (v as u64 & 0x3F);
+            }
+            if bad & 0xC0 != 0 {
+                return Err(PayloadError::BadCharacter);
+            }
+            self.put(bit, 60, acc);
+            bit += 60;
+        }
+        for &c in chunks.remainder() {
+            let v = UNARMOR[c as usize];
+            if v == 0xFF {
+                return Err(PayloadError::BadCharacter);
+            }
+            self.put(bit, 6, v as u64);
+            bit += 6;
+        }
+        self.len = bit;
+        Ok(())
+    }
+
+    /// Drops the trailing fill bits of the last fragment.
+    pub fn truncate_fill(&mut self, fill_bits: u8) -> Result<(), PayloadError> {
+        if fill_bits > 5 || fill_bits as usize > self.len {
+            return Err(PayloadError::BadFillBits);
+        }
+        self.len -= fill_bits as usize;
+        Ok(())
+    }
+
+    /// ORs `n` bits (n <= 64, value already masked) in at bit offset `at`.
+    #[inline(always)]
+    fn put(&mut self, at: usize, n: u32, value: u64) {
+        if n == 0 {
+            return;
+        }
+        let w = at / 64;
+        let off = (at % 64) as u32;
+        let end = off + n;
+        if end <= 64 {
+            self.words[w] |= value << (64 - end);
+        } else {
+            let spill = end - 64;
+            self.words[w] |= value >> spill;
+            self.words[w + 1] |= value << (64 - spill);
+        }
+    }
+
+    /// Number of bits in the payload.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True if the payload has no bits.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Reads `n` bits (1-64) at bit offset `at` as an unsigned integer; bits past
+    /// the end read as zero.
+    #[inline(always)]
+    pub fn bits(&self, at: usize, n: u32) -> u64 {
+        debug_assert!((1..=64).contains(&n));
+        let w = at / 64;
+        if w >= WORDS {
+            return 0;
+        }
+        let off = (at % 64) as u32;
+        let hi = self.words[w] << off;
+        let v = if off == 0 || w + 1 >= WORDS {
+            hi
+        } else {
+            hi | (self.words[w + 1] >> (64 - off))
+        };
+        v >> (64 - n)
+    }
+
+    /// A reader positioned at the first bit.
+    #[inline]
+    pub fn reader(&self) -> BitReader<'_> {
+        BitReader { payload: self, pos: 0 }
+    }
+
+    /// The payload as a lowercase hex string, padded with zero bits to a whole byte.
+    pub fn to_hex(&self) -> String {
+        self.hex_from(0)
+    }
+
+    /// The bits from `start` to the end as lowercase hex, zero-padded to a whole byte.
+    pub fn hex_from(&self, start: usize) -> String {
+        let mut s = String::new();
+        let mut at = start;
+        while at < self.len {
+            let n = (self.len - at).min(8) as u32;
+            let byte = (self.bits(at, n) << (8 - n)) as u8;
+            s.push(HEX[(byte >> 4) as usize] as char);
+            s.push(HEX[(byte & 15) as usize] as char);
+            at += 8;
+        }
+        s
+    }
+
+    /// Copies bits `start..start+len` into a new payload.
+    pub fn slice(&self, start: usize, len: usize) -> Payload {
+        let mut p = Payload::new();
+        let len = len.min(self.len.saturating_sub(start));
+        let mut at = 0;
+        while at < len {
+            let n = (len - at).min(64) as u32;
+            p.put(at, n, self.bits(start + at, n));
+            at += n as usize;
+        }
+        p.len = len;
+        p
+    }
+
+    /// Re-armors the payload: the characters and the number of fill bits.
+    pub fn to_armored(&self) -> (String, u8) {
+        let chars = self.len.div_ceil(6);
+        let fill = (chars * 6 - self.len) as u8;
+        let mut s = String::with_capacity(chars);
+        for i in 0..chars {
+            let v = if i * 6 + 6 <= self.len {
+                self.bits(i * 6, 6)
+            } else {
+                let n = (self.len - i * 6) as u32;
+                self.bits(i * 6, n) << (6 - n)
+            };
+            s.push(ARMOR[v as usize] as char);
+        }
+        (s, fill)
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && (0..self.len).step_by(64).all(|at| {
+            let n = (self.len - at).min(64) as u32;
+            self.bits(at, n) == other.bits(at, n)
+        })
+    }
+}
+impl Eq for Payload {}
+
+/// Sequential field reader over a [`Payload`].
+///
+/// Reads past the end yield zeros; callers check [`BitReader::remaining`] or the
+/// payload length against the message's layout before trusting the fields.
+#[derive(Clone)]
+pub struct BitReader<'a> {
+    payload: &'a Payload,
+    pos: usize,
+}
+
+impl<'a> BitReader<'a> {
+    /// Current bit offset.
+    #[inline]
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Bits left to read.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.payload.len.saturating_sub(self.pos)
+    }
+
+    /// The underlying payload.
+    #[inline]
+    pub fn payload(&self) -> &'a Payload {
+        self.payload
+    }
+
+    /// Skips `n` bits.
+    #[inline]
+    pub fn skip(&mut self, n: usize) {
+        self.pos += n;
+    }
+
+    /// Reads an unsigned field of `n` bits (1-64).
+    #[inline(always)]
+    pub fn u(&mut self, n: u32) -> u64 {
+        let v = self.payload.bits(self.pos, n);
+        self.pos += n as usize;
+        v
+    }
+
+    /// Reads an unsigned field of up to 32 bits.
+    #[inline(always)]
+    pub fn u32(&mut self, n: u32) -> u32 {
+        self.u(n) as u32
+    }
+
+    /// Reads an unsigned field of up to 16 bits.
+    #[inline(always)]
+    pub fn u16(&mut self, n: u32) -> u16 {
+        self.u(n) as u16
+    }
+
+    /// Reads an unsigned field of up to 8 bits.
+    #[inline(always)]
+    pub fn u8(&mut self, n: u32) -> u8 {
+        self.u(n) as u8
+    }
+
+    /// Reads a two's-complement signed field of `n` bits (1-64).
+    #[inline(always)]
+    pub fn i(&mut self, n: u32) -> i64 {
+        let v = self.u(n);
+        ((v << (64 - n)) as i64) >> (64 - n)
+    }
+
+    /// Reads a single-bit flag.
+    #[inline(always)]
+    pub fn flag(&mut self) -> bool {
+        self.u(1) != 0
+    }
+
+    /// Reads `chars` 6-bit characters as AIS text: trailing `@` padding and spaces
+    /// are removed; text stops at the first `@`. Characters past the end of the
+    /// payload are not read.
+    pub fn text<const N: usize>(&mut self, chars: usize) -> AisText<N> {
+        let mut t = AisText::<N>::default();
+        let avail = (self.remaining() / 6).min(chars);
+        let mut ended = false;
+        for i in 0..avail {
+            let c = SIXBIT_ASCII[self.payload.bits(self.pos + i * 6, 6) as usize];
+            if c == b'@' {
+                ended = true;
+            }
+            if !ended {
+                t.push(c);
+            }
+        }
+        self.pos += chars * 6;
+        t.trim_end();
+        t
+    }
+
+    /// The rest of the payload from the current position, as a new payload.
+    pub fn rest(&mut self) -> Payload {
+        let p = self.payload.slice(self.pos, self.remaining());
+        self.pos = self.payload.len.max(self.pos);
+        p
+    }
+}
+
+/// Sequential field writer, building a [`Payload`] for encoding.
+#[derive(Default)]
+pub struct BitWriter {
+    payload: Payload,
+}
+
+impl BitWriter {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends the low `n` bits (0-64) of `value`. Payloads longer than
+    /// [`MAX_PAYLOAD_BITS`] are truncated.
+    #[inline]
+    pub fn u(&mut self, n: u32, value: u64) -> &mut Self {
+        if n == 0 || self.payload.len + n as usize > MAX_PAYLOAD_BITS {
+            return self;
+        }
+        let masked = if n == 64 { value } else { value & ((1u64 << n) - 1) };
+        let at = self.payload.len;
+        self.payload.put(at, n, masked);
+        self.payload.len += n as usize;
+        self
+    }
+
+    /// Appends a signed value in `n`-bit two's complement.
+    #[inline]
+    pub fn i(&mut self, n: u32, value: i64) -> &mut Self {
+        self.u(n, value as u64)
+    }
+
+    /// Appends a single-bit flag.
+    #[inline]
+    pub fn flag(&mut self, value: bool) -> &mut Self {
+        self.u(1, value as u64)
+    }
+
+    /// Appends text as `chars` 6-bit characters, padded with `@`. Lowercase is
+    /// upper-cased; characters outside the AIS alphabet become `?`.
+    pub fn text(&mut self, chars: usize, text: &str) -> &mut Self {
+        let mut bytes = text.bytes();
+        for _ in 0..chars {
+            let v = match bytes.next() {
+                None => 0,
+                Some(b) => sixbit_code(b.to_ascii_uppercase()).unwrap_or(31),
+            };
+            self.u(6, v as u64);
+        }
+        self
+    }
+
+    /// Appends all bits of another payload.
+    pub fn payload(&mut self, p: &Payload) -> &mut Self {
+        let mut at = 0;
+        while at < p.len() {
+            let n = (p.len() - at).min(64) as u32;
+            self.u(n, p.bits(at, n));
+            at += n as usize;
+        }
+        self
+    }
+
+    /// Bits written so far.
+    pub fn len(&self) -> usize {
+        self.payload.len
+    }
+
+    /// True if nothing has been written.
+    pub fn is_empty(&self) -> bool {
+        self.payload.len == 0
+    }
+
+    /// The finished payload.
+    pub fn finish(self) -> Payload {
+        self.payload
+    }
+}
+
+/// The 6-bit code of an ASCII character in the AIS text alphabet.
+pub fn sixbit_code(c: u8) -> Option<u8> {
+    match c {
+        b'@'..=b'_' => Some(c - 64),
+        b' '..=b'?' => Some(c),
+        _ => None,
+    }
+}
+
+/// Inline, allocation-free AIS text (names, call signs, destinations, messages).
+///
+/// `N` is the field's capacity in characters: 20 for names, 7 for call signs,
+/// 161 for a five-slot text message. Stored inline so that decoding never
+/// touches the heap.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AisText<const N: usize = 20> {
+    len: u8,
+    buf: [u8; N],
+}
+
+impl<const N: usize> AisText<N> {
+    /// The most characters this field can hold.
+    pub const CAPACITY: usize = N;
+
+    /// Appends one character; characters beyond capacity are dropped.
+    #[inline]
+    pub fn push(&mut self, c: u8) {
+        if (self.len as usize) < Self::CAPACITY {
+            self.buf[self.len as usize] = c;
+            self.len += 1;
+        }
+    }
+
+    fn trim_end(&mut self) {
+        while self.len > 0 && self.buf[self.len as usize - 1] == b' ' {
+            self.len -= 1;
+        }
+    }
+
+    /// The text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        // Only bytes of SIXBIT_ASCII (printable ASCII) are ever pushed, or a
+        // string's bytes via `From<&str>`, truncated on a char boundary.
+        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    }
+
+    /// True if the text is empty (not available).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `None` for empty text, which AIS uses for "not available".
+    #[inline]
+    pub fn non_empty(&self) -> Option<&str> {
+        if self.is_empty() {
+            None
+        } else {
+            Some(self.as_str())
+        }
+    }
+}
+
+impl<const N: usize> Default for AisText<N> {
+    fn default() -> Self {
+        AisText { len: 0, buf: [0; N] }
+    }
+}
+
+impl<const N: usize> From<&str> for AisText<N> {
+    fn from(s: &str) -> Self {
+        let mut t = AisText::default();
+        for c in s.chars() {
+            if c.is_ascii() && (t.len as usize) < Self::CAPACITY {
+                t.push(c as u8);
+            }
+        }
+        t
+    }
+}
+
+impl<const N: usize> std::fmt::Debug for AisText<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<const N: usize> std::fmt::Display for AisText<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<const N: usize> std::ops::Deref for AisText<N> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unarmor_table_matches_spec() {
+        for (v, &c) in ARMOR.iter().enumerate() {
+            assert_eq!(UNARMOR[c as usize] as usize, v);
+        }
+        assert_eq!(UNARMOR[b'X' as usize], 0xFF);
+        assert_eq!(UNARMOR[b'x' as usize], 0xFF);
+        assert_eq!(UNARMOR[b',' as usize], 0xFF);
+    }
+
+    #[test]
+    fn reads_fields_across_word_boundaries() {
+        let p = Payload::from_armored(b"15N1u<PP1FJuvSRHOE6QIwwh0HQ6", 0).unwrap();
+        assert_eq!(p.len(), 168);
+        let mut r = p.reader();
+        assert_eq!(r.u(6), 1);
+        assert_eq!(r.u(2), 0);
+        assert_eq!(r.u(30), 367033650);
+        let (s, fill) = p.to_armored();
+        assert_eq!((s.as_str(), fill), ("15N1u<PP1FJuvSRHOE6QIwwh0HQ6", 0));
+    }
+
+    #[test]
+    fn rejects_bad_characters_and_fill() {
+        assert_eq!(Payload::from_armored(b"15N1x", 0).unwrap_err(), PayloadError::BadCharacter);
+        assert_eq!(Payload::from_armored(b"15N1u<PP1FJuvSRHOE6QIwwX", 0).unwrap_err(), PayloadError::BadCharacter);
+        assert_eq!(Payload::from_armored(b"1", 6).unwrap_err(), PayloadError::BadFillBits);
+        assert_eq!(Payload::from_armored(&[b'0'; 200], 0).unwrap_err(), PayloadError::TooLong);
+    }
+
+    #[test]
+    fn signed_and_text_round_trip() {
+        let mut w = BitWriter::new();
+        w.i(28, -70_000_000).text(7, "9HMQ9").u(3, 5);
+        let p = w.finish();
+        let mut r = p.reader();
+        assert_eq!(r.i(28), -70_000_000);
+        assert_eq!(r.text::<7>(7).as_str(), "9HMQ9");
+        assert_eq!(r.u(3), 5);
+    }
+}

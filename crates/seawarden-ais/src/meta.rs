@@ -1,0 +1,178 @@
+//! Reception metadata carried beside a message: receive time, source, channel.
+
+/// A receiving station or feed identifier (tag block `s:`), stored inline.
+///
+/// Identifiers longer than [`Source::CAPACITY`] bytes are cut; in practice they
+/// are short (`rEV02`, `42809`, `FM112`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Source {
+    len: u8,
+    buf: [u8; Source::CAPACITY],
+}
+
+impl Source {
+    /// Longest identifier kept, in bytes.
+    pub const CAPACITY: usize = 23;
+
+    /// A source from raw bytes; non-UTF-8 bytes are replaced by `?`.
+    pub fn new(raw: &[u8]) -> Source {
+        let mut s = Source::default();
+        for &b in raw.iter().take(Self::CAPACITY) {
+            s.buf[s.len as usize] = if b.is_ascii() && !b.is_ascii_control() { b } else { b'?' };
+            s.len += 1;
+        }
+        s
+    }
+
+    /// The identifier.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("?")
+    }
+
+    /// A 64-bit FNV-1a hash, for keying fragment groups.
+    pub(crate) fn hash64(&self) -> u64 {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for &b in &self.buf[..self.len as usize] {
+            h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+        }
+        h
+    }
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where and when a message was received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Meta {
+    /// Receive time, milliseconds since the Unix epoch, when the input carries one.
+    pub rx_time_ms: Option<i64>,
+    /// Receiving station or feed, when the input names one.
+    pub source: Option<Source>,
+    /// Radio channel (`A`, `B`, ...) or 0 when not given.
+    pub channel: u8,
+    /// Talker id of the (first) sentence, e.g. `AI`.
+    pub talker: [u8; 2],
+    /// True for `VDO` sentences (the receiver's own ship).
+    pub own_ship: bool,
+    /// Number of sentences the message was assembled from.
+    pub fragments: u8,
+}
+
+/// Formats milliseconds since the Unix epoch as RFC 3339 UTC
+/// (`2019-08-07T22:59:58Z`, with `.sss` when the milliseconds are not zero).
+pub fn format_rfc3339(ms: i64, out: &mut String) {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    use std::fmt::Write;
+    let _ = write!(out, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+    if millis != 0 {
+        let _ = write!(out, ".{millis:03}");
+    }
+    out.push('Z');
+}
+
+/// Date of a day count since 1970-01-01 in the proleptic Gregorian calendar
+/// (the well-known era-based conversion).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Day count since 1970-01-01 of a proleptic Gregorian date.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Milliseconds since the epoch of a UTC date and time; `None` if out of range.
+pub fn utc_ms(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<i64> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 || ms > 999 {
+        return None;
+    }
+    Some(((days_from_civil(y, mo, d) * 24 + h as i64) * 60 + mi as i64) * 60_000 + s as i64 * 1000 + ms as i64)
+}
+
+/// Parses an RFC 3339 / ISO 8601 UTC timestamp (`2021-11-01T02:00:00Z`,
+/// `2021-11-01 02:00:00.5`, with an optional `Z` or numeric offset).
+pub fn parse_iso8601(s: &[u8]) -> Option<i64> {
+    let s = std::str::from_utf8(s).ok()?.trim();
+    if s.len() < 19 {
+        return None;
+    }
+    let b = s.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    let mut ms = 0u32;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        let f = &frac[..digits];
+        ms = f.get(..3.min(digits)).unwrap_or("0").parse::<u32>().ok()? * 10u32.pow(3 - 3.min(digits) as u32);
+        rest = &frac[digits..];
+    }
+    let offset_min: i64 = match rest {
+        "" | "Z" | "z" => 0,
+        o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) => {
+            let hh: i64 = o[1..3].parse().ok()?;
+            let mm: i64 = o[4..6].parse().ok()?;
+            let v = hh * 60 + mm;
+            if o.starts_with('-') {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => return None,
+    };
+    Some(utc_ms(y as i64, mo, d, h, mi, sec, ms)? - offset_min * 60_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_round_trip() {
+        let mut s = String::new();
+        format_rfc3339(1_565_218_798_000, &mut s);
+        assert_eq!(s, "2019-08-07T22:59:58Z");
+        assert_eq!(parse_iso8601(s.as_bytes()), Some(1_565_218_798_000));
+        s.clear();
+        format_rfc3339(951_782_400_123, &mut s); // leap day 2000
+        assert_eq!(s, "2000-02-29T00:00:00.123Z");
+        assert_eq!(parse_iso8601(b"2000-02-29 01:00:00.123+01:00"), Some(951_782_400_123));
+        for days in [-800_000i64, -1, 0, 1, 59, 60, 10_957, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

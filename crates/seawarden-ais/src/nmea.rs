@@ -1,0 +1,217 @@
+//! NMEA 0183 `!xxVDM` / `!xxVDO` sentence framing and checksums.
+
+/// XOR of all bytes: the NMEA checksum of the characters between the start
+/// delimiter and `*`.
+#[inline]
+pub fn checksum(bytes: &[u8]) -> u8 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut acc: u64 = 0;
+    for c in &mut chunks {
+        acc ^= u64::from_le_bytes(c.try_into().unwrap());
+    }
+    let mut x = acc ^ (acc >> 32);
+    x ^= x >> 16;
+    x ^= x >> 8;
+    let mut sum = x as u8;
+    for &b in chunks.remainder() {
+        sum ^= b;
+    }
+    sum
+}
+
+#[inline]
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Parses two hex digits.
+#[inline]
+pub(crate) fn hex2(b: &[u8]) -> Option<u8> {
+    Some(hex_val(*b.first()?)? << 4 | hex_val(*b.get(1)?)?)
+}
+
+/// One AIS sentence, borrowed from its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    /// Talker id, e.g. `AI`, `AB`, `BS`.
+    pub talker: [u8; 2],
+    /// True for `VDO` (own ship), false for `VDM`.
+    pub own_ship: bool,
+    /// Number of fragments in the message, 1-9.
+    pub total: u8,
+    /// This fragment's number, 1-based.
+    pub number: u8,
+    /// Sequential message id linking fragments, 0-9, if present.
+    pub seq_id: Option<u8>,
+    /// Radio channel: `A`, `B`, `1`, `2`, `C`, ... or 0 when empty.
+    pub channel: u8,
+    /// The armored payload characters.
+    pub payload: &'a [u8],
+    /// Number of fill bits, 0-5.
+    pub fill_bits: u8,
+}
+
+/// Why a sentence was rejected before payload decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameError {
+    /// The checksum does not match the sentence.
+    BadChecksum,
+    /// The sentence is cut short: missing fields or missing checksum.
+    Truncated,
+    /// Fragment count or number out of range (0, over 9, or number > count).
+    BadFragment,
+    /// A well-formed sentence of another type (`!AIPWR`, `!AIALR`, ...): not AIS data.
+    NotAis,
+}
+
+/// Parses an `!xxVDM` / `!xxVDO` sentence starting at `line[0] == b'!'`.
+///
+/// Returns the sentence and the number of bytes consumed (through the two
+/// checksum digits). Extra fields between the fill bits and the checksum,
+/// which some receivers add, are tolerated.
+pub fn parse_sentence(line: &[u8]) -> Result<(Sentence<'_>, usize), FrameError> {
+    // Fixed prefix: "!", 2 talker chars, "VDM"/"VDO", ",".
+    if line.len() < 7 || !(line[0] == b'!' || line[0] == b'$') {
+        return Err(FrameError::Truncated);
+    }
+    let own_ship = match &line[3..6] {
+        b"VDM" => false,
+        b"VDO" => true,
+        _ => return Err(FrameError::NotAis),
+    };
+    if line[6] != b',' {
+        return Err(FrameError::Truncated);
+    }
+    let talker = [line[1], line[2]];
+    let mut i = 7;
+    // Fragment count and number: single digits in practice; accept up to 2.
+    let total = read_small_int(line, &mut i).ok_or(FrameError::Truncated)?;
+    let number = read_small_int(line, &mut i).ok_or(FrameError::Truncated)?;
+    // Sequential message id: empty or digits.
+    let seq_start = i;
+    while i < line.len() && line[i] != b',' {
+        i += 1;
+    }
+    let seq_field = &line[seq_start..i];
+    i += 1;
+    // Channel: empty or one character (some feeds send "AB" or "1"/"2").
+    let ch_start = i;
+    while i < line.len() && line[i] != b',' {
+        i += 1;
+    }
+    let channel = line.get(ch_start).copied().filter(|_| i > ch_start).unwrap_or(0);
+    i += 1;
+    let p_start = i.min(line.len());
+    let p_end = match memchr_comma(&line[p_start..]) {
+        Some(off) => p_start + off,
+        None => return Err(FrameError::Truncated),
+    };
+    let payload = &line[p_start..p_end];
+    i = p_end + 1;
+    let fill_bits = match line.get(i) {
+        Some(&c @ b'0'..=b'9') => c - b'0',
+        _ => return Err(FrameError::Truncated),
+    };
+    // Checksum: normally right after the fill bits; skip extra fields if any.
+    let star = match line.get(i + 1) {
+        Some(b'*') => i + 1,
+        _ => match line[i..].iter().position(|&c| c == b'*') {
+            Some(off) => i + off,
+            None => return Err(FrameError::Truncated),
+        },
+    };
+    let expected = hex2(&line[star + 1..]).ok_or(FrameError::Truncated)?;
+    if checksum(&line[1..star]) != expected {
+        return Err(FrameError::BadChecksum);
+    }
+    if total == 0 || number == 0 || number > total || total > 9 {
+        return Err(FrameError::BadFragment);
+    }
+    let seq_id = match seq_field {
+        [] => None,
+        [d @ b'0'..=b'9'] => Some(d - b'0'),
+        _ => return Err(FrameError::BadFragment),
+    };
+    Ok((
+        Sentence { talker, own_ship, total, number, seq_id, channel, payload, fill_bits },
+        star + 3,
+    ))
+}
+
+#[inline]
+fn memchr_comma(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b',')
+}
+
+/// Reads 1-2 digits followed by a comma, advancing `i` past the comma.
+#[inline]
+fn read_small_int(line: &[u8], i: &mut usize) -> Option<u8> {
+    let mut v: u8 = 0;
+    let start = *i;
+    while let Some(&c) = line.get(*i) {
+        match c {
+            b'0'..=b'9' if *i - start < 2 => v = v * 10 + (c - b'0'),
+            b',' if *i > start => {
+                *i += 1;
+                return Some(v);
+            }
+            _ => return None,
+        }
+        *i += 1;
+    }
+    None
+}
+
+/// Formats a complete sentence with its checksum (`!AIVDM,...*hh`).
+pub fn format_sentence(talker: &str, total: u8, number: u8, seq_id: Option<u8>, channel: char, payload: &str, fill: u8) -> String {
+    let seq = seq_id.map(|s| s.to_string()).unwrap_or_default();
+    let body = format!("{talker}VDM,{total},{number},{seq},{channel},{payload},{fill}");
+    format!("!{body}*{:02X}", checksum(body.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_matches_bytewise_xor() {
+        let s = b"AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0";
+        assert_eq!(checksum(s), s.iter().fold(0, |a, b| a ^ b));
+        assert_eq!(checksum(s), 0x30);
+        for n in 0..20 {
+            assert_eq!(checksum(&s[..n]), s[..n].iter().fold(0, |a, b| a ^ b));
+        }
+    }
+
+    #[test]
+    fn parses_common_sentence() {
+        let line = b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,d-080,S2118";
+        let (s, used) = parse_sentence(line).unwrap();
+        assert_eq!(&line[..used], b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30");
+        assert_eq!((s.total, s.number, s.seq_id, s.channel, s.fill_bits), (1, 1, None, b'A', 0));
+        assert_eq!(&s.talker, b"AI");
+    }
+
+    #[test]
+    fn tolerates_extra_field_and_rejects_bad() {
+        let (s, _) = parse_sentence(b"!AIVDM,1,1,1,,13aI8e?P00PGpU:NR6s00?vT2000,0,0*1C").unwrap();
+        assert_eq!((s.seq_id, s.channel), (Some(1), 0));
+        assert_eq!(parse_sentence(b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*31"), Err(FrameError::BadChecksum));
+        assert_eq!(parse_sentence(b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6Q"), Err(FrameError::Truncated));
+        assert_eq!(parse_sentence(b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0"), Err(FrameError::Truncated));
+        let body = "AIVDM,2,3,,A,15N1u,0";
+        let bad = format!("!{body}*{:02X}", checksum(body.as_bytes()));
+        assert_eq!(parse_sentence(bad.as_bytes()), Err(FrameError::BadFragment));
+    }
+
+    #[test]
+    fn format_round_trips() {
+        let s = format_sentence("AI", 1, 1, None, 'A', "15N1u<PP1FJuvSRHOE6QIwwh0HQ6", 0);
+        assert_eq!(s, "!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30");
+    }
+}

@@ -1,0 +1,175 @@
+//! NMEA 4.0 / IEC 61162-450 tag blocks: `\s:station,c:unixtime,g:1-2-id*hh\`.
+
+use crate::meta::Source;
+use crate::nmea::{checksum, hex2};
+
+/// The fields of one tag block that matter for AIS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TagBlock<'a> {
+    /// `c:` receive time in milliseconds since the Unix epoch (the field may
+    /// be in seconds or milliseconds; both are accepted).
+    pub time_ms: Option<i64>,
+    /// `s:` source (station) identifier.
+    pub source: Option<&'a [u8]>,
+    /// `g:` sentence grouping: (number, total, group id).
+    pub group: Option<(u8, u8, u32)>,
+    /// `n:` line count.
+    pub line_count: Option<u32>,
+    /// `r:` relative time.
+    pub relative_time: Option<u32>,
+    /// `t:` free text.
+    pub text: Option<&'a [u8]>,
+    /// `d:` destination identifier.
+    pub destination: Option<&'a [u8]>,
+    /// True when the block's checksum was `*00` and did not match: some
+    /// providers (AMSA, Spire) write `00` for "no checksum".
+    pub unchecked: bool,
+}
+
+/// Why a tag block was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagBlockError {
+    /// No closing backslash, or no `*hh` checksum.
+    Malformed,
+    /// The checksum does not match.
+    BadChecksum,
+}
+
+/// Converts a `c:` value in seconds or milliseconds to milliseconds.
+///
+/// Values above 10^11 are milliseconds (10^11 s is the year 5138).
+#[inline]
+pub fn unix_to_ms(v: i64) -> i64 {
+    if v.abs() >= 100_000_000_000 {
+        v
+    } else {
+        v * 1000
+    }
+}
+
+/// Parses a tag block starting at `line[0] == b'\\'`; returns it and the bytes
+/// consumed (through the closing backslash).
+pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
+    debug_assert_eq!(line.first(), Some(&b'\\'));
+    let end = line[1..].iter().position(|&c| c == b'\\').ok_or(TagBlockError::Malformed)? + 1;
+    let inner = &line[1..end];
+    let star = inner.iter().rposition(|&c| c == b'*').ok_or(TagBlockError::Malformed)?;
+    let body = &inner[..star];
+    let expected = hex2(&inner[star + 1..]).ok_or(TagBlockError::Malformed)?;
+    if inner.len() != star + 3 {
+        return Err(TagBlockError::Malformed);
+    }
+    let unchecked = checksum(body) != expected;
+    if unchecked && expected != 0 {
+        return Err(TagBlockError::BadChecksum);
+    }
+    let mut tb = TagBlock { unchecked, ..TagBlock::default() };
+    for field in body.split(|&c| c == b',') {
+        if field.len() < 2 {
+            if field.is_empty() {
+                continue;
+            }
+            return Err(TagBlockError::Malformed);
+        }
+        // The NMEA 4.0 grouping also exists in the older form "1G2:0125".
+        if field.len() > 3 && field[1] == b'G' && field[0].is_ascii_digit() {
+            tb.group = parse_old_group(field);
+            continue;
+        }
+        let Some(colon) = field.iter().position(|&c| c == b':') else {
+            return Err(TagBlockError::Malformed);
+        };
+        let (key, value) = (&field[..colon], &field[colon + 1..]);
+        match key {
+            b"c" => tb.time_ms = Some(unix_to_ms(parse_int(value).ok_or(TagBlockError::Malformed)?)),
+            b"s" => tb.source = Some(value),
+            b"g" => tb.group = Some(parse_group(value).ok_or(TagBlockError::Malformed)?),
+            b"n" => tb.line_count = parse_int(value).and_then(|v| u32::try_from(v).ok()),
+            b"r" => tb.relative_time = parse_int(value).and_then(|v| u32::try_from(v).ok()),
+            b"t" => tb.text = Some(value),
+            b"d" => tb.destination = Some(value),
+            _ => {} // other parameter codes (e.g. "i", or vendor "si") are ignored
+        }
+    }
+    Ok((tb, end + 1))
+}
+
+/// Parses an unsigned or signed decimal integer; a fractional part is dropped.
+pub(crate) fn parse_int(v: &[u8]) -> Option<i64> {
+    let (neg, digits) = match v.first() {
+        Some(b'-') => (true, &v[1..]),
+        _ => (false, v),
+    };
+    let int_part = match digits.iter().position(|&c| c == b'.') {
+        Some(dot) => &digits[..dot],
+        None => digits,
+    };
+    if int_part.is_empty() || int_part.len() > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &c in int_part {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + (c - b'0') as i64;
+    }
+    Some(if neg { -n } else { n })
+}
+
+/// `g:1-2-3985` → (1, 2, 3985).
+fn parse_group(v: &[u8]) -> Option<(u8, u8, u32)> {
+    let mut it = v.splitn(3, |&c| c == b'-');
+    let num = parse_int(it.next()?)?;
+    let total = parse_int(it.next()?)?;
+    let id = parse_int(it.next()?)?;
+    if !(1..=99).contains(&num) || !(1..=99).contains(&total) || num > total || !(0..=u32::MAX as i64).contains(&id) {
+        return None;
+    }
+    Some((num as u8, total as u8, id as u32))
+}
+
+/// `1G2:0125` → (1, 2, 125).
+fn parse_old_group(field: &[u8]) -> Option<(u8, u8, u32)> {
+    let colon = field.iter().position(|&c| c == b':')?;
+    let num = parse_int(&field[..1])?;
+    let total = parse_int(&field[2..colon])?;
+    let id = parse_int(&field[colon + 1..])?;
+    (num >= 1 && num <= total && id >= 0).then_some((num as u8, total as u8, id as u32))
+}
+
+impl TagBlock<'_> {
+    /// The source as an owned, inline [`Source`].
+    pub fn source_id(&self) -> Option<Source> {
+        self.source.map(Source::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kystverket_and_aisdb_blocks() {
+        let (tb, n) = parse_tag_block(b"\\s:42809,c:1635731889,t:1635731965*6A\\!AIVDM").unwrap();
+        assert_eq!(n, 38);
+        assert_eq!(tb.source, Some(&b"42809"[..]));
+        assert_eq!(tb.time_ms, Some(1_635_731_889_000));
+        assert_eq!(tb.text, Some(&b"1635731965"[..]));
+        let (tb, _) = parse_tag_block(b"\\g:1-2-3985,s:rEV02,c:1334337317*2D\\").unwrap();
+        assert_eq!(tb.group, Some((1, 2, 3985)));
+        let (tb, _) = parse_tag_block(b"\\1G2:0125,c:1354719387*0D\\").unwrap();
+        assert_eq!(tb.group, Some((1, 2, 125)));
+    }
+
+    #[test]
+    fn milliseconds_and_errors() {
+        let body = b"c:1541030400123";
+        let block = format!("\\{}*{:02X}\\", std::str::from_utf8(body).unwrap(), checksum(body));
+        assert_eq!(parse_tag_block(block.as_bytes()).unwrap().0.time_ms, Some(1_541_030_400_123));
+        assert_eq!(parse_tag_block(b"\\s:x,c:1*01\\"), Err(TagBlockError::BadChecksum));
+        assert!(parse_tag_block(b"\\c:1420030798*00\\").unwrap().0.unchecked);
+        assert_eq!(parse_tag_block(b"\\s:x,c:1"), Err(TagBlockError::Malformed));
+        assert_eq!(parse_tag_block(b"\\:,c:1364272372*4E\\").unwrap_err(), TagBlockError::Malformed);
+    }
+}

@@ -1,0 +1,93 @@
+//! Reading inputs: files or stdin, plain or gzip, line by line with bounded
+//! memory, and a progress bar on a terminal.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use flate2::read::MultiGzDecoder;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Read buffer size; a line longer than this is cut into pieces of this size
+/// (the decoder then counts the pieces as unusable), so memory stays bounded.
+const BUF_SIZE: usize = 1 << 22;
+
+/// Files at least this large get a progress bar when stderr is a terminal.
+const PROGRESS_MIN_BYTES: u64 = 32 << 20;
+
+/// Counts bytes read through it, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: Option<ProgressBar>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Opens `path` (`-` for stdin), transparently decompressing gzip.
+pub fn open(path: &str) -> Result<(Box<dyn Read>, Option<ProgressBar>)> {
+    let (raw, size): (Box<dyn Read>, Option<u64>) = if path == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let f = File::open(Path::new(path)).with_context(|| format!("cannot open {path}"))?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let bar = size.filter(|&s| s >= PROGRESS_MIN_BYTES && io::stderr().is_terminal()).map(|s| {
+        let bar = ProgressBar::new(s);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut counting = io::BufReader::with_capacity(1 << 16, Counting { inner: raw, bar: bar.clone() });
+    let is_gzip = {
+        use std::io::BufRead;
+        let head = counting.fill_buf().with_context(|| format!("cannot read {path}"))?;
+        head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b
+    };
+    let reader: Box<dyn Read> = if is_gzip { Box::new(MultiGzDecoder::new(counting)) } else { Box::new(counting) };
+    Ok((reader, bar))
+}
+
+/// Calls `f` with every line of `reader` (without its `\n`).
+pub fn for_each_line(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Result<()> {
+    let mut buf = vec![0u8; BUF_SIZE];
+    let mut filled = 0;
+    loop {
+        let n = match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let end = filled + n;
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', &buf[filled..end]) {
+            let nl = filled + nl;
+            f(&buf[start..nl]);
+            start = nl + 1;
+        }
+        if start == 0 && end == buf.len() {
+            // A line longer than the buffer: pass it on in pieces.
+            f(&buf[..end]);
+            filled = 0;
+            continue;
+        }
+        buf.copy_within(start..end, 0);
+        filled = end - start;
+    }
+    if filled > 0 {
+        f(&buf[..filled]);
+    }
+    Ok(())
+}
