@@ -33,6 +33,7 @@ pub mod apps;
 pub mod assemble;
 pub mod bits;
 pub mod decoder;
+pub mod encode;
 pub mod gpsd;
 pub mod json;
 pub mod messages;
@@ -41,6 +42,7 @@ pub mod nmea;
 pub mod tagblock;
 
 pub use bits::{AisText, Payload};
+pub use encode::Encode;
 pub use decoder::{Decoded, Decoder, DecoderConfig, Event, RejectReason, Stats};
 pub use gpsd::gpsd_json;
 pub use messages::*;
