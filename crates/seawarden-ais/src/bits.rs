@@ -439,7 +439,7 @@ pub fn sixbit_code(c: u8) -> Option<u8> {
 /// `N` is the field's capacity in characters: 20 for names, 7 for call signs,
 /// 161 for a five-slot text message. Stored inline so that decoding never
 /// touches the heap.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct AisText<const N: usize = 20> {
     len: u8,
     buf: [u8; N],
@@ -472,6 +472,12 @@ impl<const N: usize> AisText<N> {
         std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
     }
 
+    /// The text's bytes (printable ASCII).
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
+    }
+
     /// True if the text is empty (not available).
     #[inline]
     pub fn is_empty(&self) -> bool {
@@ -486,6 +492,20 @@ impl<const N: usize> AisText<N> {
         } else {
             Some(self.as_str())
         }
+    }
+}
+
+impl<const N: usize> PartialEq for AisText<N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl<const N: usize> Eq for AisText<N> {}
+
+impl<const N: usize> std::hash::Hash for AisText<N> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state)
     }
 }
 
