@@ -227,13 +227,21 @@ impl LineMeta {
     }
 }
 
-/// One sentence found on a line, with its tag block.
-struct Item<'a> {
-    tag: Option<TagBlock<'a>>,
-    sentence: Result<Sentence<'a>, RejectReason>,
-}
+/// Most sentences read from one line; the rest of a longer line is ignored.
+const MAX_SENTENCES_PER_LINE: usize = 16;
 
-const MAX_ITEMS: usize = 8;
+/// The text after the sentences of a line (trailing metadata): from a `$`
+/// (a `$PGHP` column: `$` never occurs in sentences), or else after the last
+/// `*hh` checksum.
+fn suffix_after_last_checksum(line: &[u8]) -> &[u8] {
+    if let Some(dollar) = memchr::memchr(b'$', line) {
+        return &line[dollar..];
+    }
+    match memchr::memrchr(b'*', line) {
+        Some(star) if star + 3 <= line.len() => &line[star + 3..],
+        _ => &[],
+    }
+}
 
 /// The streaming AIS decoder.
 ///
@@ -260,6 +268,8 @@ pub struct Decoder {
     assembler: Assembler,
     stats: Stats,
     pending_meta: Option<LineMeta>,
+    /// Reused for every single-part payload, to avoid moving 150 bytes around.
+    scratch: Payload,
 }
 
 impl Default for Decoder {
@@ -276,7 +286,7 @@ impl Decoder {
 
     /// A decoder with the given settings.
     pub fn with_config(config: DecoderConfig) -> Self {
-        Decoder { assembler: Assembler::new(config.assembly), stats: Stats::default(), pending_meta: None }
+        Decoder { assembler: Assembler::new(config.assembly), stats: Stats::default(), pending_meta: None, scratch: Payload::new() }
     }
 
     /// The counts so far.
@@ -321,18 +331,21 @@ impl Decoder {
             self.stats.blank += 1;
             return;
         }
-        let Some(start) = line.iter().position(|&c| c == b'!' || c == b'\\') else {
+        let Some(start) = memchr::memchr2(b'!', b'\\', line) else {
             self.feed_non_sentence(line);
             return;
         };
-        let prefix_time = if start > 0 { parse_loose_time(&line[..start]) } else { None };
-
-        // Collect the tag blocks and sentences on the line.
-        let mut items: [Option<Item<'_>>; MAX_ITEMS] = Default::default();
-        let mut n_items = 0;
+        // Metadata around the sentences, read once per line: text before the
+        // first one, and after the last checksum.
+        let line_meta = || {
+            let prefix = if start > 0 { parse_loose_time(&line[..start]) } else { None };
+            LineMeta { time_ms: prefix, source: None }.or(trailing_meta(suffix_after_last_checksum(&line[start..])))
+        };
+        let mut line_meta_cache: Option<LineMeta> = None;
+        let mut sentences = 0;
         let mut lone_tag: Option<Result<TagBlock<'_>, TagBlockError>> = None;
         let mut pos = start;
-        while pos < line.len() && n_items < MAX_ITEMS {
+        while pos < line.len() && sentences < MAX_SENTENCES_PER_LINE {
             let mut tag: Option<Result<TagBlock<'_>, TagBlockError>> = None;
             while pos < line.len() && line[pos] == b'\\' {
                 match parse_tag_block(&line[pos..]) {
@@ -347,15 +360,13 @@ impl Decoder {
                     Err(e) => {
                         tag = Some(Err(e));
                         // Skip to the next sentence start.
-                        pos = line[pos + 1..].iter().position(|&c| c == b'!').map_or(line.len(), |i| pos + 1 + i);
+                        pos = memchr::memchr(b'!', &line[pos + 1..]).map_or(line.len(), |i| pos + 1 + i);
                     }
                 }
             }
             if pos >= line.len() || line[pos] != b'!' {
-                if let Some(t) = tag {
-                    if n_items == 0 {
-                        lone_tag = Some(t);
-                    }
+                if sentences == 0 {
+                    lone_tag = tag;
                 }
                 break;
             }
@@ -363,25 +374,30 @@ impl Decoder {
                 Ok((s, used)) => (Ok(s), used),
                 Err(FrameError::NotAis) => {
                     // Another sentence type: skip it (and a tag block before it).
-                    pos = line[pos + 1..].iter().position(|&c| c == b'!' || c == b'\\').map_or(line.len(), |i| pos + 1 + i);
+                    pos = memchr::memchr2(b'!', b'\\', &line[pos + 1..]).map_or(line.len(), |i| pos + 1 + i);
                     continue;
                 }
                 Err(e) => {
                     // Resynchronise on the next sentence or tag block start.
-                    let skip = line[pos + 1..].iter().position(|&c| c == b'!' || c == b'\\').map_or(line.len() - pos, |i| i + 1);
+                    let skip = memchr::memchr2(b'!', b'\\', &line[pos + 1..]).map_or(line.len() - pos, |i| i + 1);
                     (Err(RejectReason::from_frame(e)), skip)
                 }
             };
             let (tag, sentence) = match tag {
-                Some(Err(_)) => (None, Err(RejectReason::BadTagBlock)),
+                Some(Err(_)) => (TagBlock::default(), Err(RejectReason::BadTagBlock)),
                 Some(Ok(t)) => {
                     self.stats.unchecked_tag_blocks += t.unchecked as u64;
-                    (Some(t), sentence)
+                    (t, sentence)
                 }
-                None => (None, sentence),
+                None => (TagBlock::default(), sentence),
             };
-            items[n_items] = Some(Item { tag, sentence });
-            n_items += 1;
+            if sentences == 0 {
+                self.stats.ais_lines += 1;
+                let m = line_meta().or(self.pending_meta.take().unwrap_or_default());
+                line_meta_cache = Some(m);
+            }
+            sentences += 1;
+            self.process(&tag, sentence, line_meta_cache.unwrap_or_default(), raw, sink);
             pos += used;
             // Some logs hold two sentences joined by a literal "\r\n".
             while line[pos..].starts_with(b"\\r") || line[pos..].starts_with(b"\\n") {
@@ -392,7 +408,7 @@ impl Decoder {
             }
         }
 
-        if n_items == 0 {
+        if sentences == 0 {
             match lone_tag {
                 Some(Ok(tb)) => {
                     self.stats.wrappers += 1;
@@ -407,67 +423,11 @@ impl Decoder {
             }
             return;
         }
-
-        self.stats.ais_lines += 1;
-        let suffix = trailing_meta(&line[pos.min(line.len())..]);
-        let line_meta = LineMeta { time_ms: prefix_time, source: None }
-            .or(self.pending_meta.take().unwrap_or_default())
-            .or(suffix);
         let line_no = self.stats.lines;
-        for item in items.iter_mut().take(n_items) {
-            let item = item.take().expect("filled above");
-            self.stats.sentences += 1;
-            let s = match item.sentence {
-                Ok(s) => s,
-                Err(reason) => {
-                    self.reject(reason, 1, raw, sink);
-                    continue;
-                }
-            };
-            let tag = item.tag.unwrap_or_default();
-            let meta = Meta {
-                rx_time_ms: tag.time_ms.or(line_meta.time_ms),
-                source: tag.source_id().or(line_meta.source),
-                channel: s.channel,
-                talker: s.talker,
-                own_ship: s.own_ship,
-                fragments: 1,
-            };
-            if s.total == 1 && tag.group.is_none_or(|g| g.1 == 1) {
-                match Payload::from_armored(s.payload, s.fill_bits) {
-                    Ok(p) => self.emit(&p, meta, 1, raw, sink),
-                    Err(e) => self.reject(RejectReason::from_payload(e), 1, raw, sink),
-                }
-                continue;
-            }
-            let (number, total, key) = match tag.group {
-                Some((num, total, id)) => (num, total, mix(0x9e37_79b9_7f4a_7c15, id as u64 | (total as u64) << 40)),
-                None => {
-                    let src = meta.source.map_or(0, |s| s.hash64());
-                    let k = (s.channel as u64) | (s.seq_id.map_or(0xFF, |v| v as u64) << 8) | ((s.total as u64) << 16) | (s.own_ship as u64) << 24;
-                    (s.number, s.total, mix(src, k))
-                }
-            };
-            if total > 9 || number > 9 {
-                self.reject(RejectReason::BadFragment, 1, raw, sink);
-                continue;
-            }
-            let has_meta = tag.time_ms.is_some() || tag.source.is_some() || line_meta.time_ms.is_some();
-            let frag = Fragment { key, total, number, payload: s.payload, fill_bits: s.fill_bits, meta, has_meta };
-            let stats = &mut self.stats;
-            let result = self.assembler.push(frag, line_no, |n| {
-                stats.rejected[RejectReason::OrphanFragment as usize] += n;
-                sink(Event::Rejected { reason: RejectReason::OrphanFragment, count: n, line: None });
-            });
-            match result {
-                Assembled::Pending => {}
-                Assembled::Complete(p, meta, count) => self.emit(&p, meta, count as u64, raw, sink),
-                Assembled::Invalid(e, count) => self.reject(RejectReason::from_payload(e), count as u64, raw, sink),
-            }
-        }
         if line_no % 1024 == 0 {
             let stats = &mut self.stats;
-            self.assembler.expire(line_no, line_meta.time_ms, |n| {
+            let now = line_meta_cache.and_then(|m| m.time_ms);
+            self.assembler.expire(line_no, now, |n| {
                 stats.rejected[RejectReason::OrphanFragment as usize] += n;
                 sink(Event::Rejected { reason: RejectReason::OrphanFragment, count: n, line: None });
             });
@@ -475,15 +435,72 @@ impl Decoder {
         self.stats.pending = self.assembler.pending();
     }
 
+    /// Handles one sentence of a line: decodes it, or hands it to the assembler.
     #[inline]
-    fn emit(&mut self, payload: &Payload, meta: Meta, sentences: u64, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
+    fn process(&mut self, tag: &TagBlock<'_>, sentence: Result<Sentence<'_>, RejectReason>, line_meta: LineMeta, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
+        self.stats.sentences += 1;
+        let s = match sentence {
+            Ok(s) => s,
+            Err(reason) => {
+                self.reject(reason, 1, raw, sink);
+                return;
+            }
+        };
+        let meta = Meta {
+            rx_time_ms: tag.time_ms.or(line_meta.time_ms),
+            source: tag.source_id().or(line_meta.source),
+            channel: s.channel,
+            talker: s.talker,
+            own_ship: s.own_ship,
+            fragments: 1,
+        };
+        if s.total == 1 && tag.group.is_none_or(|g| g.1 == 1) {
+            self.scratch.clear();
+            match self.scratch.push_armored(s.payload).and_then(|_| self.scratch.truncate_fill(s.fill_bits)) {
+                Ok(()) => Self::emit(&mut self.stats, &self.scratch, meta, 1, raw, sink),
+                Err(e) => self.reject(RejectReason::from_payload(e), 1, raw, sink),
+            }
+            return;
+        }
+        let (number, total, key) = match tag.group {
+            Some((num, total, id)) => (num, total, mix(0x9e37_79b9_7f4a_7c15, id as u64 | (total as u64) << 40)),
+            None => {
+                let src = meta.source.map_or(0, |s| s.hash64());
+                let k = (s.channel as u64) | (s.seq_id.map_or(0xFF, |v| v as u64) << 8) | ((s.total as u64) << 16) | (s.own_ship as u64) << 24;
+                (s.number, s.total, mix(src, k))
+            }
+        };
+        if total > 9 || number > 9 {
+            self.reject(RejectReason::BadFragment, 1, raw, sink);
+            return;
+        }
+        let has_meta = tag.time_ms.is_some() || tag.source.is_some() || line_meta.time_ms.is_some();
+        let frag = Fragment { key, total, number, payload: s.payload, fill_bits: s.fill_bits, meta, has_meta };
+        let stats = &mut self.stats;
+        let result = self.assembler.push(frag, stats.lines, |n| {
+            stats.rejected[RejectReason::OrphanFragment as usize] += n;
+            sink(Event::Rejected { reason: RejectReason::OrphanFragment, count: n, line: None });
+        });
+        match result {
+            Assembled::Pending => {}
+            Assembled::Complete(p, meta, count) => Self::emit(&mut self.stats, &p, meta, count as u64, raw, sink),
+            Assembled::Invalid(e, count) => self.reject(RejectReason::from_payload(e), count as u64, raw, sink),
+        }
+    }
+
+    #[inline]
+    fn emit(stats: &mut Stats, payload: &Payload, meta: Meta, sentences: u64, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         match AisMessage::decode(payload) {
             Ok(message) => {
-                self.stats.decoded_sentences += sentences;
-                self.stats.messages_by_type[message.msg_type() as usize] += 1;
+                stats.decoded_sentences += sentences;
+                stats.messages_by_type[message.msg_type() as usize] += 1;
                 sink(Event::Message(&Decoded { message, meta }));
             }
-            Err(e) => self.reject(RejectReason::from_decode(e), sentences, raw, sink),
+            Err(e) => {
+                let reason = RejectReason::from_decode(e);
+                stats.rejected[reason as usize] += sentences;
+                sink(Event::Rejected { reason, count: sentences, line: Some(raw) });
+            }
         }
     }
 

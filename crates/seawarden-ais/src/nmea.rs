@@ -145,7 +145,7 @@ pub fn parse_sentence(line: &[u8]) -> Result<(Sentence<'_>, usize), FrameError> 
 
 #[inline]
 fn memchr_comma(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b',')
+    memchr::memchr(b',', b)
 }
 
 /// Reads 1-2 digits followed by a comma, advancing `i` past the comma.

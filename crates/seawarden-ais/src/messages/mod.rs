@@ -56,6 +56,9 @@ impl std::fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// A decoded AIS message.
+///
+/// The frequent types are stored inline; the rare, large ones (binary data,
+/// safety text) are boxed, so that the enum stays small to move around.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AisMessage {
     /// Types 1, 2, 3: class A position report.
@@ -65,25 +68,25 @@ pub enum AisMessage {
     /// Type 5: class A static and voyage related data.
     StaticVoyage(StaticVoyageData),
     /// Type 6: addressed binary message.
-    BinaryAddressed(BinaryAddressed),
+    BinaryAddressed(Box<BinaryAddressed>),
     /// Types 7 and 13: binary and safety acknowledgements.
     Acknowledge(Acknowledge),
     /// Type 8: binary broadcast message.
-    BinaryBroadcast(BinaryBroadcast),
+    BinaryBroadcast(Box<BinaryBroadcast>),
     /// Type 9: standard SAR aircraft position report.
     SarAircraft(SarAircraftReport),
     /// Type 10: UTC/date inquiry.
     UtcInquiry(UtcInquiry),
     /// Type 12: addressed safety-related message.
-    SafetyAddressed(SafetyAddressed),
+    SafetyAddressed(Box<SafetyAddressed>),
     /// Type 14: safety-related broadcast message.
-    SafetyBroadcast(SafetyBroadcast),
+    SafetyBroadcast(Box<SafetyBroadcast>),
     /// Type 15: interrogation.
     Interrogation(Interrogation),
     /// Type 16: assigned mode command.
     AssignedMode(AssignedModeCommand),
     /// Type 17: GNSS broadcast binary message (DGNSS corrections).
-    Dgnss(DgnssBroadcast),
+    Dgnss(Box<DgnssBroadcast>),
     /// Type 18: standard class B position report.
     ClassBPosition(ClassBPosition),
     /// Type 19: extended class B position report.
@@ -99,9 +102,9 @@ pub enum AisMessage {
     /// Type 24: class B static data report, part A or B.
     StaticDataReport(StaticDataReport),
     /// Type 25: single slot binary message.
-    SingleSlotBinary(SingleSlotBinary),
+    SingleSlotBinary(Box<SingleSlotBinary>),
     /// Type 26: multiple slot binary message with communication state.
-    MultiSlotBinary(MultiSlotBinary),
+    MultiSlotBinary(Box<MultiSlotBinary>),
     /// Type 27: long-range AIS broadcast (satellite).
     LongRange(LongRangePosition),
 }
@@ -169,16 +172,16 @@ impl AisMessage {
             1..=3 => AisMessage::Position(PositionReport::decode(h, &mut r)),
             4 | 11 => AisMessage::BaseStation(BaseStationReport::decode(h, &mut r)),
             5 => AisMessage::StaticVoyage(StaticVoyageData::decode(h, &mut r)),
-            6 => AisMessage::BinaryAddressed(BinaryAddressed::decode(h, &mut r)),
+            6 => AisMessage::BinaryAddressed(Box::new(BinaryAddressed::decode(h, &mut r))),
             7 | 13 => AisMessage::Acknowledge(Acknowledge::decode(h, &mut r)),
-            8 => AisMessage::BinaryBroadcast(BinaryBroadcast::decode(h, &mut r)),
+            8 => AisMessage::BinaryBroadcast(Box::new(BinaryBroadcast::decode(h, &mut r))),
             9 => AisMessage::SarAircraft(SarAircraftReport::decode(h, &mut r)),
             10 => AisMessage::UtcInquiry(UtcInquiry::decode(h, &mut r)),
-            12 => AisMessage::SafetyAddressed(SafetyAddressed::decode(h, &mut r)),
-            14 => AisMessage::SafetyBroadcast(SafetyBroadcast::decode(h, &mut r)),
+            12 => AisMessage::SafetyAddressed(Box::new(SafetyAddressed::decode(h, &mut r))),
+            14 => AisMessage::SafetyBroadcast(Box::new(SafetyBroadcast::decode(h, &mut r))),
             15 => AisMessage::Interrogation(Interrogation::decode(h, &mut r)),
             16 => AisMessage::AssignedMode(AssignedModeCommand::decode(h, &mut r)),
-            17 => AisMessage::Dgnss(DgnssBroadcast::decode(h, &mut r)),
+            17 => AisMessage::Dgnss(Box::new(DgnssBroadcast::decode(h, &mut r))),
             18 => AisMessage::ClassBPosition(ClassBPosition::decode(h, &mut r)),
             19 => AisMessage::ClassBExtended(ClassBExtended::decode(h, &mut r)),
             20 => AisMessage::DataLinkManagement(DataLinkManagement::decode(h, &mut r)),
@@ -186,8 +189,8 @@ impl AisMessage {
             22 => AisMessage::ChannelManagement(ChannelManagement::decode(h, &mut r)),
             23 => AisMessage::GroupAssignment(GroupAssignment::decode(h, &mut r)),
             24 => AisMessage::StaticDataReport(StaticDataReport::decode(h, &mut r)),
-            25 => AisMessage::SingleSlotBinary(SingleSlotBinary::decode(h, &mut r)),
-            26 => AisMessage::MultiSlotBinary(MultiSlotBinary::decode(h, &mut r)),
+            25 => AisMessage::SingleSlotBinary(Box::new(SingleSlotBinary::decode(h, &mut r))),
+            26 => AisMessage::MultiSlotBinary(Box::new(MultiSlotBinary::decode(h, &mut r))),
             27 => AisMessage::LongRange(LongRangePosition::decode(h, &mut r)),
             _ => unreachable!("type bounds checked above"),
         })
