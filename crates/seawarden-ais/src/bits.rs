@@ -94,12 +94,25 @@ impl Payload {
     ///
     /// On error the payload is left partly written; [`Payload::clear`] it.
     pub fn push_armored(&mut self, armored: &[u8]) -> Result<(), PayloadError> {
-        if self.len + armored.len() * 6 > MAX_PAYLOAD_BITS {
+        let end = self.len + armored.len() * 6;
+        if end > MAX_PAYLOAD_BITS {
             return Err(PayloadError::TooLong);
         }
-        let mut bit = self.len;
-        // Fast path: 8 characters = 48 bits, unpacked as two independent
-        // groups of four so that the lookups and shifts run in parallel.
+        // Bits are gathered in a 128-bit accumulator and stored a whole word
+        // at a time; words past the end are zero, so no read-modify-write.
+        let mut w = self.len / 64;
+        let mut nbits = (self.len % 64) as u32;
+        let mut acc: u128 = if nbits > 0 { (self.words[w] >> (64 - nbits)) as u128 } else { 0 };
+        let mut flush = |acc: &mut u128, nbits: &mut u32, words: &mut [u64; WORDS]| {
+            if *nbits >= 64 {
+                *nbits -= 64;
+                words[w] = (*acc >> *nbits) as u64;
+                w += 1;
+                *acc &= (1u128 << *nbits) - 1;
+            }
+        };
+        // 8 characters = 48 bits, unpacked as two independent groups of four
+        // so that the lookups and shifts run in parallel.
         let mut chunks = armored.chunks_exact(8);
         for c in &mut chunks {
             let t = |i: usize| UNARMOR[c[i] as usize] as u64;
@@ -109,18 +122,28 @@ impl Payload {
             }
             let hi = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
             let lo = (v4 << 18) | (v5 << 12) | (v6 << 6) | v7;
-            self.put(bit, 48, (hi << 24) | lo);
-            bit += 48;
+            acc = (acc << 48) | ((hi << 24) | lo) as u128;
+            nbits += 48;
+            flush(&mut acc, &mut nbits, &mut self.words);
         }
-        for &c in chunks.remainder() {
-            let v = UNARMOR[c as usize];
-            if v == 0xFF {
-                return Err(PayloadError::BadCharacter);
-            }
-            self.put(bit, 6, v as u64);
-            bit += 6;
+        let rest = chunks.remainder();
+        let mut bad = 0u8;
+        let mut v: u64 = 0;
+        for &c in rest {
+            let x = UNARMOR[c as usize];
+            bad |= x;
+            v = (v << 6) | (x & 0x3F) as u64;
         }
-        self.len = bit;
+        if bad & 0xC0 != 0 {
+            return Err(PayloadError::BadCharacter);
+        }
+        acc = (acc << (6 * rest.len())) | v as u128;
+        nbits += 6 * rest.len() as u32;
+        flush(&mut acc, &mut nbits, &mut self.words);
+        if nbits > 0 {
+            self.words[w] = (acc << (64 - nbits)) as u64;
+        }
+        self.len = end;
         Ok(())
     }
 
@@ -128,6 +151,10 @@ impl Payload {
     pub fn truncate_fill(&mut self, fill_bits: u8) -> Result<(), PayloadError> {
         if fill_bits > 5 || fill_bits as usize > self.len {
             return Err(PayloadError::BadFillBits);
+        }
+        // Zero the dropped bits: bits past the end always read as zero.
+        for at in self.len - fill_bits as usize..self.len {
+            self.words[at / 64] &= !(1u64 << (63 - at % 64));
         }
         self.len -= fill_bits as usize;
         Ok(())
@@ -330,16 +357,21 @@ impl<'a> BitReader<'a> {
     /// payload are not read.
     pub fn text<const N: usize>(&mut self, chars: usize) -> AisText<N> {
         let mut t = AisText::<N>::default();
-        let avail = (self.remaining() / 6).min(chars);
-        let mut ended = false;
-        for i in 0..avail {
-            let c = SIXBIT_ASCII[self.payload.bits(self.pos + i * 6, 6) as usize];
-            if c == b'@' {
-                ended = true;
+        let avail = (self.remaining() / 6).min(chars).min(N);
+        // Ten characters (60 bits) per read; text ends at the first '@'.
+        let mut i = 0;
+        'outer: while i < avail {
+            let n = (avail - i).min(10);
+            let word = self.payload.bits(self.pos + i * 6, 60);
+            for k in 0..n {
+                let c = SIXBIT_ASCII[((word >> (54 - 6 * k)) & 0x3F) as usize];
+                if c == b'@' {
+                    break 'outer;
+                }
+                t.buf[t.len as usize] = c;
+                t.len += 1;
             }
-            if !ended {
-                t.push(c);
-            }
+            i += n;
         }
         self.pos += chars * 6;
         t.trim_end();

@@ -230,16 +230,16 @@ impl LineMeta {
 /// Most sentences read from one line; the rest of a longer line is ignored.
 const MAX_SENTENCES_PER_LINE: usize = 16;
 
-/// The text after the sentences of a line (trailing metadata): from a `$`
-/// (a `$PGHP` column: `$` never occurs in sentences), or else after the last
-/// `*hh` checksum.
-fn suffix_after_last_checksum(line: &[u8]) -> &[u8] {
-    if let Some(dollar) = memchr::memchr(b'$', line) {
-        return &line[dollar..];
+/// The trailing metadata in `rest`, the text after a line's first sentence:
+/// from a `$` (a `$PGHP` column: `$` never occurs in sentences), or else after
+/// the last `*hh` checksum, if more sentences follow.
+fn suffix_after_last_checksum(rest: &[u8]) -> &[u8] {
+    if let Some(dollar) = memchr::memchr(b'$', rest) {
+        return &rest[dollar..];
     }
-    match memchr::memrchr(b'*', line) {
-        Some(star) if star + 3 <= line.len() => &line[star + 3..],
-        _ => &[],
+    match memchr::memrchr(b'*', rest) {
+        Some(star) => &rest[(star + 3).min(rest.len())..],
+        None => rest,
     }
 }
 
@@ -331,15 +331,19 @@ impl Decoder {
             self.stats.blank += 1;
             return;
         }
-        let Some(start) = memchr::memchr2(b'!', b'\\', line) else {
+        let first = line[0];
+        let start = if first == b'!' || first == b'\\' { Some(0) } else { memchr::memchr2(b'!', b'\\', line) };
+        let Some(start) = start else {
             self.feed_non_sentence(line);
             return;
         };
         // Metadata around the sentences, read once per line: text before the
-        // first one, and after the last checksum.
-        let line_meta = || {
+        // first one, and after the last checksum (`rest` follows the first
+        // sentence; usually empty).
+        let line_meta = |rest: &[u8]| {
             let prefix = if start > 0 { parse_loose_time(&line[..start]) } else { None };
-            LineMeta { time_ms: prefix, source: None }.or(trailing_meta(suffix_after_last_checksum(&line[start..])))
+            let suffix = if rest.is_empty() { LineMeta::default() } else { trailing_meta(suffix_after_last_checksum(rest)) };
+            LineMeta { time_ms: prefix, source: None }.or(suffix)
         };
         let mut line_meta_cache: Option<LineMeta> = None;
         let mut sentences = 0;
@@ -393,7 +397,7 @@ impl Decoder {
             };
             if sentences == 0 {
                 self.stats.ais_lines += 1;
-                let m = line_meta().or(self.pending_meta.take().unwrap_or_default());
+                let m = line_meta(&line[(pos + used).min(line.len())..]).or(self.pending_meta.take().unwrap_or_default());
                 line_meta_cache = Some(m);
             }
             sentences += 1;

@@ -19,7 +19,7 @@ pub fn checksum(bytes: &[u8]) -> u8 {
     sum
 }
 
-#[inline]
+#[inline(always)]
 fn hex_val(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
@@ -30,7 +30,7 @@ fn hex_val(c: u8) -> Option<u8> {
 }
 
 /// Parses two hex digits.
-#[inline]
+#[inline(always)]
 pub(crate) fn hex2(b: &[u8]) -> Option<u8> {
     Some(hex_val(*b.first()?)? << 4 | hex_val(*b.get(1)?)?)
 }

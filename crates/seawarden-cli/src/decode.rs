@@ -59,20 +59,8 @@ pub fn run(args: DecodeArgs) -> Result<ExitCode> {
         sink.buf.extend_from_slice(b"mmsi,time,lat,lon,sog,cog,heading,status,type\n");
     }
     for path in &files {
-        let (reader, bar) = match input::open(path) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("seawarden: {e:#}");
-                failed_inputs += 1;
-                continue;
-            }
-        };
-        let result = input::for_each_line(reader, |line| decoder.feed(line, &mut |e| sink.handle(e)));
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
-        if let Err(e) = result {
-            eprintln!("seawarden: error reading {path}: {e}");
+        if let Err(e) = input::for_each_line_of(path, |line| decoder.feed(line, &mut |e| sink.handle(e))) {
+            eprintln!("seawarden: {e:#}");
             failed_inputs += 1;
         }
         if let Some(e) = sink.error.take() {
