@@ -11,6 +11,8 @@
 pub const MAX_PAYLOAD_BITS: usize = 1024 + 64;
 
 const WORDS: usize = MAX_PAYLOAD_BITS / 64 + 1;
+/// Words stored: one more than needed, always zero, so reads never branch.
+const STORED_WORDS: usize = WORDS + 1;
 
 /// Why an armored payload could not be unpacked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +28,7 @@ pub enum PayloadError {
 /// An unpacked AIS payload: the message's bits, most significant first.
 #[derive(Clone)]
 pub struct Payload {
-    words: [u64; WORDS],
+    words: [u64; STORED_WORDS],
     len: usize,
 }
 
@@ -61,6 +63,26 @@ const fn build_unarmor_table() -> [u8; 256] {
 
 static UNARMOR: [u8; 256] = build_unarmor_table();
 
+/// Unpacks eight armored characters (`x` holds them little-endian: the first
+/// in the low byte) into 48 bits, first character most significant, with
+/// SWAR arithmetic; the flag is false if any character is not armoring.
+#[inline(always)]
+fn unarmor8(x: u64) -> (u64, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Per byte c < 128: bit 7 of (c + 128 - k) is set iff c >= k.
+    let ge = |k: u64| (x + ONES * (128 - k)) & HIGH;
+    let ascii = !x & HIGH;
+    let valid = ascii & ge(48) & !ge(120) & !(ge(88) & !ge(96));
+    // Value: c - 48, and 8 less for the second range ('`'..'w').
+    let v = x.wrapping_sub(ONES * 48).wrapping_sub(ge(96) >> 4);
+    // Pack 6-bit bytes pairwise: 12 bits per u16, 24 per u32, 48 in all.
+    let t = ((v & 0x003F_003F_003F_003F) << 6) | ((v >> 8) & 0x003F_003F_003F_003F);
+    let u = ((t & 0x0000_0FFF_0000_0FFF) << 12) | ((t >> 16) & 0x0000_0FFF_0000_0FFF);
+    let packed = ((u & 0xFF_FFFF) << 24) | ((u >> 32) & 0xFF_FFFF);
+    (packed, valid == HIGH)
+}
+
 /// The armoring alphabet, indexed by 6-bit value.
 const ARMOR: &[u8; 64] = b"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
 
@@ -71,7 +93,7 @@ pub const SIXBIT_ASCII: &[u8; 64] =
 impl Payload {
     /// An empty payload.
     pub const fn new() -> Self {
-        Payload { words: [0; WORDS], len: 0 }
+        Payload { words: [0; STORED_WORDS], len: 0 }
     }
 
     /// Unpacks an armored payload string; `fill_bits` trailing bits are dropped.
@@ -98,12 +120,16 @@ impl Payload {
         if end > MAX_PAYLOAD_BITS {
             return Err(PayloadError::TooLong);
         }
-        // Bits are gathered in a 128-bit accumulator and stored a whole word
-        // at a time; words past the end are zero, so no read-modify-write.
+        if self.len == 0 {
+            return self.unarmor_aligned(armored);
+        }
+        // Appending a fragment at an arbitrary bit offset: bits are gathered
+        // in a 128-bit accumulator and stored a whole word at a time; words
+        // past the end are zero, so no read-modify-write.
         let mut w = self.len / 64;
         let mut nbits = (self.len % 64) as u32;
         let mut acc: u128 = if nbits > 0 { (self.words[w] >> (64 - nbits)) as u128 } else { 0 };
-        let mut flush = |acc: &mut u128, nbits: &mut u32, words: &mut [u64; WORDS]| {
+        let mut flush = |acc: &mut u128, nbits: &mut u32, words: &mut [u64; STORED_WORDS]| {
             if *nbits >= 64 {
                 *nbits -= 64;
                 words[w] = (*acc >> *nbits) as u64;
@@ -144,6 +170,47 @@ impl Payload {
             self.words[w] = (acc << (64 - nbits)) as u64;
         }
         self.len = end;
+        Ok(())
+    }
+
+    /// Unpacks `armored` into an empty payload, 32 characters (192 bits, three
+    /// whole words) at a time, with no branches but the validity check; the
+    /// tail is padded with `0` characters, which decode to zero bits.
+    #[inline]
+    fn unarmor_aligned(&mut self, armored: &[u8]) -> Result<(), PayloadError> {
+        #[inline(always)]
+        fn block(c: &[u8; 32]) -> ([u64; 3], bool) {
+            let mut ok = true;
+            let mut g = [0u64; 4];
+            for (k, g) in g.iter_mut().enumerate() {
+                let (v, valid) = unarmor8(u64::from_le_bytes(c[k * 8..k * 8 + 8].try_into().expect("8 bytes")));
+                ok &= valid;
+                *g = v;
+            }
+            ([g[0] << 16 | g[1] >> 32, g[1] << 32 | g[2] >> 16, g[2] << 48 | g[3]], ok)
+        }
+        let mut chunks = armored.chunks_exact(32);
+        let mut w = 0;
+        for c in &mut chunks {
+            let (words, ok) = block(c.try_into().expect("chunk of 32"));
+            if !ok {
+                return Err(PayloadError::BadCharacter);
+            }
+            self.words[w..w + 3].copy_from_slice(&words);
+            w += 3;
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut padded = [b'0'; 32];
+            padded[..rest.len()].copy_from_slice(rest);
+            let (words, ok) = block(&padded);
+            if !ok {
+                return Err(PayloadError::BadCharacter);
+            }
+            let used = (rest.len() * 6).div_ceil(64);
+            self.words[w..w + used].copy_from_slice(&words[..used]);
+        }
+        self.len = armored.len() * 6;
         Ok(())
     }
 
@@ -200,12 +267,8 @@ impl Payload {
             return 0;
         }
         let off = (at % 64) as u32;
-        let hi = self.words[w] << off;
-        let v = if off == 0 || w + 1 >= WORDS {
-            hi
-        } else {
-            hi | (self.words[w + 1] >> (64 - off))
-        };
+        // `>> 1 >> (63 - off)` is `>> (64 - off)` without the undefined shift by 64.
+        let v = (self.words[w] << off) | ((self.words[w + 1] >> 1) >> (63 - off));
         v >> (64 - n)
     }
 
@@ -589,6 +652,20 @@ impl<const N: usize> std::ops::Deref for AisText<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swar_unarmor_matches_table() {
+        for c in 0u8..=255 {
+            let bytes = [b'0', c, b'w', b'W', b'`', b'1', c, b'?'];
+            let (v, ok) = unarmor8(u64::from_le_bytes(bytes));
+            let want_ok = bytes.iter().all(|&b| UNARMOR[b as usize] != 0xFF);
+            assert_eq!(ok, want_ok, "char {c}");
+            if ok {
+                let want = bytes.iter().fold(0u64, |a, &b| a << 6 | UNARMOR[b as usize] as u64);
+                assert_eq!(v, want, "char {c}");
+            }
+        }
+    }
 
     #[test]
     fn unarmor_table_matches_spec() {

@@ -74,6 +74,7 @@ pub enum FrameError {
 /// Returns the sentence and the number of bytes consumed (through the two
 /// checksum digits). Extra fields between the fill bits and the checksum,
 /// which some receivers add, are tolerated.
+#[inline(always)]
 pub fn parse_sentence(line: &[u8]) -> Result<(Sentence<'_>, usize), FrameError> {
     // Fixed prefix: "!", 2 talker chars, "VDM"/"VDO", ",".
     if line.len() < 7 || !(line[0] == b'!' || line[0] == b'$') {
