@@ -144,9 +144,26 @@ pub fn parse_sentence(line: &[u8]) -> Result<(Sentence<'_>, usize), FrameError> 
     ))
 }
 
-#[inline]
+/// Position of the first comma. Payload fields are short (tens of bytes), where
+/// eight bytes at a time in a register beat a vectorised search's set-up.
+#[inline(always)]
 fn memchr_comma(b: &[u8]) -> Option<usize> {
-    memchr::memchr(b',', b)
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes")) ^ (ONES * b',' as u64);
+        // Exact zero-byte test (no false positives): bit 7 of a byte of
+        // `found` is set iff that byte of `x` is zero; the lowest is first.
+        let low7 = !HIGH;
+        let found = !(((x & low7).wrapping_add(low7)) | x | low7);
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == b',').map(|i| base + i)
 }
 
 /// Reads 1-2 digits followed by a comma, advancing `i` past the comma.
@@ -208,6 +225,18 @@ mod tests {
         let body = "AIVDM,2,3,,A,15N1u,0";
         let bad = format!("!{body}*{:02X}", checksum(body.as_bytes()));
         assert_eq!(parse_sentence(bad.as_bytes()), Err(FrameError::BadFragment));
+    }
+
+    #[test]
+    fn comma_search_matches_naive() {
+        let hay = b"abc,defghijklmnop,q,,rstuvwxyz0123456789,";
+        for start in 0..hay.len() {
+            for end in start..=hay.len() {
+                let h = &hay[start..end];
+                assert_eq!(memchr_comma(h), h.iter().position(|&c| c == b','), "{start}..{end}");
+            }
+        }
+        assert_eq!(memchr_comma(&[0x2C ^ 0x80, 0xAC, 0x2D, 0x2B, 0, 0, 0, 0, b',']), Some(8));
     }
 
     #[test]

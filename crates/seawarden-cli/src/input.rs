@@ -13,6 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// (the decoder then counts the pieces as unusable), so memory stays bounded.
 const BUF_SIZE: usize = 1 << 22;
 
+/// Memory-mapped input is released from memory in steps of this many bytes.
+const RELEASE_BYTES: usize = 8 << 20;
+
 /// Files at least this large get a progress bar when stderr is a terminal.
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
@@ -47,6 +50,7 @@ pub fn for_each_line_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
             // file truncated by another process while mapped could fault;
             // `decode` reads finished files (live inputs use the read path).
             let map = unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("cannot map {path}"))?;
+            let _ = map.advise(memmap2::Advice::Sequential);
             if !(map.len() >= 2 && map[0] == 0x1f && map[1] == 0x8b) {
                 let bar = progress_bar(meta.len());
                 let mut start = 0;
@@ -54,11 +58,18 @@ pub fn for_each_line_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
                 for nl in memchr::memchr_iter(b'\n', &map) {
                     f(&map[start..nl]);
                     start = nl + 1;
-                    if let Some(bar) = &bar {
-                        if start - reported >= 1 << 24 {
+                    if start - reported >= RELEASE_BYTES {
+                        // Drop the pages already read from this process's
+                        // memory, so resident memory stays flat for any size.
+                        let done = (start / RELEASE_BYTES) * RELEASE_BYTES;
+                        // SAFETY: the range lies within the map and is never
+                        // read again; the map is read-only and file-backed, so
+                        // dropping its pages loses nothing.
+                        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, reported, done - reported) };
+                        if let Some(bar) = &bar {
                             bar.set_position(start as u64);
-                            reported = start;
                         }
+                        reported = done;
                     }
                 }
                 if start < map.len() {
