@@ -272,6 +272,19 @@ impl Payload {
         v >> (64 - n)
     }
 
+    /// A 64-bit hash of the payload's bits (not cryptographic): the same
+    /// message heard by several receivers hashes the same, which is how
+    /// duplicates are recognised downstream.
+    #[inline]
+    pub fn hash64(&self) -> u64 {
+        let used = self.len.div_ceil(64).min(WORDS);
+        let mut h = (self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for &w in &self.words[..used] {
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517C_C1B7_2722_0A95);
+        }
+        h ^ (h >> 29)
+    }
+
     /// A reader positioned at the first bit.
     #[inline]
     pub fn reader(&self) -> BitReader<'_> {

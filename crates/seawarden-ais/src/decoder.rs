@@ -457,6 +457,7 @@ impl Decoder {
             talker: s.talker,
             own_ship: s.own_ship,
             fragments: 1,
+            payload_hash: 0,
         };
         if s.total == 1 && tag.group.is_none_or(|g| g.1 == 1) {
             self.scratch.clear();
@@ -496,6 +497,7 @@ impl Decoder {
     fn emit(stats: &mut Stats, payload: &Payload, meta: Meta, sentences: u64, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         match AisMessage::decode(payload) {
             Ok(message) => {
+                let meta = Meta { payload_hash: payload.hash64(), ..meta };
                 stats.decoded_sentences += sentences;
                 stats.messages_by_type[message.msg_type() as usize] += 1;
                 sink(Event::Message(&Decoded { message, meta }));

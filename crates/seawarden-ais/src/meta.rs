@@ -66,6 +66,9 @@ pub struct Meta {
     pub own_ship: bool,
     /// Number of sentences the message was assembled from.
     pub fragments: u8,
+    /// Hash of the message's payload bits ([`crate::Payload::hash64`]): equal
+    /// for copies of one transmission heard by several receivers.
+    pub payload_hash: u64,
 }
 
 /// Formats milliseconds since the Unix epoch as RFC 3339 UTC
