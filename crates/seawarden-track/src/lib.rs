@@ -1,0 +1,28 @@
+//! # seawarden-track
+//!
+//! Vessel state from decoded AIS: for each MMSI its identity and voyage data,
+//! class, last fix and navigational status, and a bounded track history.
+//!
+//! - [`Observation::from_decoded`] turns a decoded message into a position
+//!   or static observation with an event time.
+//! - [`Reorder`] puts observations from several receivers back into time
+//!   order within a window, and drops the copies of one transmission heard by
+//!   several stations ([`Dedup`]).
+//! - [`Tracker`] keeps the [`Vessel`]s and a spatial grid of recent
+//!   positions, so that "who else is near here?" is cheap.
+//!
+//! Like the codec, the crate reads no clock: time comes from the data.
+
+mod dedup;
+mod grid;
+mod observation;
+mod reorder;
+mod tracker;
+mod vessel;
+
+pub use dedup::Dedup;
+pub use grid::{CellGrid, GridEntry};
+pub use observation::{Observation, PositionObs, StaticObs};
+pub use reorder::Reorder;
+pub use tracker::{Tracker, TrackerConfig, TrackerStats, Update};
+pub use vessel::{mmsi_is_plausible, Class, Identity, IdentityChange, TrackPoint, TrackRing, Vessel, VesselFlags};

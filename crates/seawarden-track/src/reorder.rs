@@ -1,0 +1,117 @@
+//! Restoring time order across receivers.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Holds items for a window of event time and releases them in time order.
+///
+/// Feeds from several receivers, and satellite relays, arrive a little out
+/// of order; detectors need a time-ordered stream. Items older than the
+/// newest time seen minus the window are released. Ties keep arrival order,
+/// so the output is deterministic.
+#[derive(Debug)]
+pub struct Reorder<T> {
+    window_ms: i64,
+    heap: BinaryHeap<Reverse<(i64, u64, Slot<T>)>>,
+    seq: u64,
+    newest_ms: i64,
+    released_ms: i64,
+    late: u64,
+}
+
+/// Wrapper that orders by nothing, so the heap orders by (time, sequence).
+#[derive(Debug)]
+struct Slot<T>(T);
+impl<T> PartialEq for Slot<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl<T> Eq for Slot<T> {}
+impl<T> PartialOrd for Slot<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Slot<T> {
+    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+}
+
+impl<T> Reorder<T> {
+    /// A buffer with the given window, in milliseconds.
+    pub fn new(window_ms: i64) -> Self {
+        Reorder { window_ms, heap: BinaryHeap::new(), seq: 0, newest_ms: i64::MIN, released_ms: i64::MIN, late: 0 }
+    }
+
+    /// Adds an item with its event time, then passes every item that is now
+    /// outside the window to `out`, oldest first. An item older than what has
+    /// already been released is passed on at once and counted as late.
+    pub fn push(&mut self, time_ms: i64, item: T, mut out: impl FnMut(i64, T)) {
+        if time_ms < self.released_ms {
+            self.late += 1;
+            out(time_ms, item);
+            return;
+        }
+        self.newest_ms = self.newest_ms.max(time_ms);
+        self.heap.push(Reverse((time_ms, self.seq, Slot(item))));
+        self.seq += 1;
+        let cutoff = self.newest_ms.saturating_sub(self.window_ms);
+        while let Some(Reverse((t, _, _))) = self.heap.peek() {
+            if *t > cutoff {
+                break;
+            }
+            let Reverse((t, _, Slot(item))) = self.heap.pop().expect("peeked");
+            self.released_ms = t;
+            out(t, item);
+        }
+    }
+
+    /// Releases everything held, in order (end of input).
+    pub fn flush(&mut self, mut out: impl FnMut(i64, T)) {
+        while let Some(Reverse((t, _, Slot(item)))) = self.heap.pop() {
+            self.released_ms = t;
+            out(t, item);
+        }
+    }
+
+    /// Items that arrived after later items had been released.
+    pub fn late(&self) -> u64 {
+        self.late
+    }
+
+    /// Items held.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// True when nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Items displaced by less than the window come out sorted, and
+        /// nothing is lost or duplicated.
+        #[test]
+        fn releases_in_order(jitter in prop::collection::vec(0i64..5_000, 1..300)) {
+            let mut r = Reorder::new(5_000);
+            let mut out = Vec::new();
+            for (i, j) in jitter.iter().enumerate() {
+                let t = i as i64 * 1_000 + j;
+                r.push(t, i, |t, x| out.push((t, x)));
+            }
+            r.flush(|t, x| out.push((t, x)));
+            prop_assert_eq!(out.len(), jitter.len());
+            prop_assert!(out.windows(2).all(|w| w[0].0 <= w[1].0));
+            prop_assert_eq!(r.late(), 0);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The tracker: every vessel's state, fed with time-ordered observations.
+
+use std::collections::HashMap;
+
+use crate::dedup::Dedup;
+use crate::grid::{CellGrid, GridEntry};
+use crate::observation::{Observation, PositionObs};
+use crate::vessel::{Class, IdentityChange, TrackPoint, Vessel};
+
+/// Tracker settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TrackerConfig {
+    /// Track points kept per vessel.
+    pub track_capacity: usize,
+    /// Copies of a transmission within this window count once, milliseconds.
+    pub dedup_window_ms: i64,
+}
+
+impl Default for TrackerConfig {
+    fn default() -> Self {
+        // 10 s: relays of one national network forward a sentence within
+        // seconds, while the fastest class A reporting interval is 2 s and a
+        // moored ship repeats an identical report only every 3 minutes.
+        TrackerConfig { track_capacity: 128, dedup_window_ms: 10_000 }
+    }
+}
+
+/// Counts of what the tracker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrackerStats {
+    /// Observations applied.
+    pub applied: u64,
+    /// Copies of a transmission already seen from another receiver.
+    pub duplicates: u64,
+    /// Positions older than the vessel's last fix (arrived too late).
+    pub out_of_order: u64,
+    /// Positions on land (flagged, kept out of the track).
+    pub on_land: u64,
+    /// Positions from implausible MMSIs.
+    pub invalid_mmsi: u64,
+}
+
+/// What applying one observation did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// A new position; `previous` is the vessel's fix before it.
+    Position {
+        /// The vessel's previous fix, if any.
+        previous: Option<PositionObs>,
+        /// True if the position lies on land.
+        on_land: bool,
+    },
+    /// Identity or voyage data; the fields that changed.
+    Static {
+        /// Changes of name, call sign, IMO or ship type.
+        changes: Vec<IdentityChange>,
+    },
+    /// A copy of a transmission already applied.
+    Duplicate,
+    /// A position older than the last one (arrived too late): not applied.
+    OutOfOrder,
+}
+
+/// Vessel state for every MMSI heard.
+#[derive(Debug)]
+pub struct Tracker {
+    config: TrackerConfig,
+    vessels: HashMap<u32, Vessel>,
+    dedup: Dedup,
+    grid: CellGrid,
+    stats: TrackerStats,
+}
+
+impl Tracker {
+    /// An empty tracker.
+    pub fn new(config: TrackerConfig) -> Self {
+        Tracker { config, vessels: HashMap::new(), dedup: Dedup::new(config.dedup_window_ms), grid: CellGrid::new(), stats: TrackerStats::default() }
+    }
+
+    /// Applies an observation. `is_land` tells whether a position is on land.
+    pub fn apply(&mut self, obs: &Observation, is_land: impl Fn(f64, f64) -> bool) -> Update {
+        if self.dedup.is_duplicate(obs.payload_hash(), obs.mmsi(), obs.time_ms()) {
+            self.stats.duplicates += 1;
+            return Update::Duplicate;
+        }
+        let capacity = self.config.track_capacity;
+        match obs {
+            Observation::Position(p) => {
+                let v = self.vessels.entry(p.mmsi).or_insert_with(|| Vessel::new(p.mmsi, p.class, p.time_ms, capacity));
+                if v.last.is_some_and(|l| p.time_ms < l.time_ms) {
+                    self.stats.out_of_order += 1;
+                    return Update::OutOfOrder;
+                }
+                self.stats.applied += 1;
+                if v.flags.invalid_mmsi {
+                    self.stats.invalid_mmsi += 1;
+                }
+                v.messages += 1;
+                v.last_seen_ms = v.last_seen_ms.max(p.time_ms);
+                if p.class != Class::A || v.class != Class::B {
+                    v.class = p.class;
+                }
+                let on_land = is_land(p.lat, p.lon);
+                let previous = v.last;
+                if on_land {
+                    self.stats.on_land += 1;
+                    v.flags.seen_on_land = true;
+                } else {
+                    v.last = Some(*p);
+                    v.track.push(TrackPoint::from(p));
+                    self.grid.update(GridEntry { mmsi: p.mmsi, time_ms: p.time_ms, lat: p.lat, lon: p.lon, sog: p.sog });
+                }
+                Update::Position { previous, on_land }
+            }
+            Observation::Static(s) => {
+                let v = self.vessels.entry(s.mmsi).or_insert_with(|| Vessel::new(s.mmsi, s.class, s.time_ms, capacity));
+                self.stats.applied += 1;
+                v.messages += 1;
+                v.last_seen_ms = v.last_seen_ms.max(s.time_ms);
+                Update::Static { changes: v.identity.merge(s) }
+            }
+        }
+    }
+
+    /// Notes that a vessel sent a position report with no position available.
+    pub fn note_unavailable_position(&mut self, mmsi: u32) {
+        if let Some(v) = self.vessels.get_mut(&mmsi) {
+            v.flags.position_unavailable = true;
+        }
+    }
+
+    /// One vessel.
+    pub fn vessel(&self, mmsi: u32) -> Option<&Vessel> {
+        self.vessels.get(&mmsi)
+    }
+
+    /// All vessels, in no particular order.
+    pub fn vessels(&self) -> impl Iterator<Item = &Vessel> {
+        self.vessels.values()
+    }
+
+    /// Number of vessels.
+    pub fn len(&self) -> usize {
+        self.vessels.len()
+    }
+
+    /// True when no vessel has been heard.
+    pub fn is_empty(&self) -> bool {
+        self.vessels.is_empty()
+    }
+
+    /// Vessels whose latest position lies within about `radius_m` of a point
+    /// (grid cells; the caller checks exact distance and recency).
+    pub fn around(&self, lat: f64, lon: f64, radius_m: f64, f: impl FnMut(&GridEntry)) {
+        self.grid.around(lat, lon, radius_m, f)
+    }
+
+    /// The counts so far.
+    pub fn stats(&self) -> TrackerStats {
+        self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(mmsi: u32, t: i64, lat: f64, lon: f64, hash: u64) -> Observation {
+        Observation::Position(PositionObs {
+            time_ms: t,
+            mmsi,
+            lat,
+            lon,
+            sog: Some(10.0),
+            cog: Some(90.0),
+            heading: None,
+            status: Some(0),
+            class: Class::A,
+            msg_type: 1,
+            source: None,
+            payload_hash: hash,
+        })
+    }
+
+    #[test]
+    fn fuses_receivers_and_flags_land() {
+        let mut t = Tracker::new(TrackerConfig::default());
+        let sea = |_: f64, _: f64| false;
+        assert!(matches!(t.apply(&pos(230_000_001, 0, 59.8, 24.8, 7), sea), Update::Position { previous: None, on_land: false }));
+        assert_eq!(t.apply(&pos(230_000_001, 1_500, 59.8, 24.8, 7), sea), Update::Duplicate);
+        assert!(matches!(t.apply(&pos(230_000_001, 10_000, 59.81, 24.8, 8), sea), Update::Position { previous: Some(_), .. }));
+        assert_eq!(t.apply(&pos(230_000_001, 5_000, 59.9, 24.8, 9), sea), Update::OutOfOrder);
+        assert!(matches!(t.apply(&pos(230_000_001, 20_000, 60.2, 24.9, 10), |_, _| true), Update::Position { on_land: true, .. }));
+        let v = t.vessel(230_000_001).unwrap();
+        assert_eq!(v.track.len(), 2);
+        assert!(v.flags.seen_on_land && !v.flags.invalid_mmsi);
+        assert_eq!(v.last.unwrap().lat, 59.81);
+        assert_eq!(t.stats(), TrackerStats { applied: 3, duplicates: 1, out_of_order: 1, on_land: 1, invalid_mmsi: 0 });
+    }
+}
