@@ -1,0 +1,180 @@
+//! `ais_gap`: a transponder silent much longer than its reporting interval,
+//! where coverage shows it should have been heard.
+//!
+//! Definition: a ship's silence exceeds `interval_multiple` times its ITU-R
+//! M.1371-5 reporting interval (Annex 1 Table 1: class A at anchor or under
+//! 3 kn every 3 min, up to 14 kn every 10 s, up to 23 kn every 6 s, faster
+//! every 2 s; class B "CS" every 30 s above 2 kn, else 3 min) and
+//! `min_gap_s`, while at least `min_neighbours_heard` other ships within
+//! `coverage_radius_m` of its last position were heard during the silence.
+//! The episode opens when the gap is established (a once-a-minute check) and
+//! ends when the ship is heard again; then the straight line between the two
+//! ends is tested against infrastructure (a dark crossing), and the implied
+//! speed across the gap is part of the evidence. Ships in port are exempt.
+
+use std::collections::HashMap;
+
+use seawarden_track::{Class, PositionObs, Tracker};
+use serde_json::json;
+
+use super::duration_text;
+use crate::alert::{rfc3339, AlertKind, Factor};
+use crate::config::Config;
+use crate::engine::{Cx, Place, VesselFacts};
+use crate::episode::{EpisodeKey, Episodes, Observation};
+use crate::world::{distance_m, World};
+
+/// ITU-R M.1371-5 nominal reporting interval, seconds.
+pub fn reporting_interval_s(class: Class, sog: Option<f32>, status: Option<u8>) -> f64 {
+    let sog = sog.unwrap_or(0.0);
+    match class {
+        Class::B => {
+            if sog > 2.0 {
+                30.0
+            } else {
+                180.0
+            }
+        }
+        _ => {
+            if matches!(status, Some(1) | Some(5)) || sog < 3.0 {
+                180.0
+            } else if sog <= 14.0 {
+                10.0
+            } else if sog <= 23.0 {
+                6.0
+            } else {
+                2.0
+            }
+        }
+    }
+}
+
+/// Gaps open now, by vessel: the last fix before the silence.
+#[derive(Default)]
+pub struct AisGap {
+    /// Last fix, neighbours heard, and the episode's observation (re-held
+    /// every minute so that a long gap is not closed as idle).
+    open: HashMap<u32, (PositionObs, usize, Observation)>,
+}
+
+fn key(mmsi: u32, start_ms: i64) -> EpisodeKey {
+    EpisodeKey { kind: AlertKind::AisGap, mmsi, other: None, key: start_ms as u64 }
+}
+
+fn threshold_ms(cfg: &Config, class: Class, last: &PositionObs) -> i64 {
+    let interval = reporting_interval_s(class, last.sog, last.status);
+    ((interval * cfg.ais_gap.interval_multiple) as i64 * 1000).max(cfg.ais_gap.min_gap_s * 1000)
+}
+
+/// Ships near `last`'s position heard after it went silent.
+fn neighbours_heard(tracker: &Tracker, cfg: &Config, last: &PositionObs) -> usize {
+    let mut n = 0;
+    tracker.around(last.lat, last.lon, cfg.ais_gap.coverage_radius_m, |e| {
+        if e.mmsi != last.mmsi && e.time_ms > last.time_ms && distance_m(e.lat, e.lon, last.lat, last.lon) <= cfg.ais_gap.coverage_radius_m {
+            n += 1;
+        }
+    });
+    n
+}
+
+impl AisGap {
+    pub fn on_tick<W: World>(&mut self, world: &W, cfg: &Config, tracker: &Tracker, facts: &HashMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
+        let mut open: Vec<&u32> = self.open.keys().collect();
+        open.sort();
+        for mmsi in open {
+            let (last, _, o) = &self.open[mmsi];
+            episodes.hold(key(*mmsi, last.time_ms), Observation { now_ms, ..o.clone() });
+        }
+        let mut found = Vec::new();
+        for v in tracker.vessels() {
+            let Some(last) = v.last else { continue };
+            if !v.class.is_ship() || self.open.contains_key(&v.mmsi) || v.flags.invalid_mmsi {
+                continue;
+            }
+            if now_ms - v.last_seen_ms < threshold_ms(cfg, v.class, &last) {
+                continue;
+            }
+            if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) {
+                continue;
+            }
+            let heard = neighbours_heard(tracker, cfg, &last);
+            if heard >= cfg.ais_gap.min_neighbours_heard {
+                found.push((v.mmsi, last, heard, v.name().to_string()));
+            }
+        }
+        found.sort_by_key(|f| f.0);
+        for (mmsi, last, heard, name) in found {
+            let silent = now_ms - last.time_ms;
+            let mut evidence = serde_json::Map::new();
+            evidence.insert("last_seen".into(), json!(rfc3339(last.time_ms)));
+            evidence.insert("last_lat".into(), json!(last.lat));
+            evidence.insert("last_lon".into(), json!(last.lon));
+            evidence.insert("last_speed_kn".into(), json!(last.sog));
+            evidence.insert("neighbours_heard".into(), json!(heard));
+            evidence.insert("silent_s".into(), json!(silent / 1000));
+            let mut factors = vec![Factor { name: "ais_gap".into(), points: 25, detail: format!("silent for {} while {heard} ships nearby were heard", duration_text(silent)) }];
+            let f = facts.get(&mmsi);
+            if let Some(w) = f.and_then(|f| f.watch.as_ref()) {
+                factors.push(Factor { name: "watchlist".into(), points: 30, detail: format!("on {}: {}", w.list, w.reason) });
+            }
+            let mut infra = Vec::new();
+            let mut near = Vec::new();
+            world.infra_near(last.lat, last.lon, &mut near);
+            if let Some(c) = near.first() {
+                infra.push(world.infra_id(c.feature).to_string());
+                factors.push(Factor { name: "infrastructure".into(), points: 10, detail: format!("went silent {:.0} m from {}", c.distance_m, world.infra_name(c.feature)) });
+            }
+            let who = if name.is_empty() { "Vessel".to_string() } else { name.clone() };
+            let summary = format!("{who} ({mmsi}) has been silent for {} although {heard} ships near its last position are heard", duration_text(silent));
+            let o = Observation { start_ms: last.time_ms, now_ms, lat: last.lat, lon: last.lon, infrastructure: infra, zones: vec![], factors, summary, evidence, vessel_name: name };
+            episodes.hold(key(mmsi, last.time_ms), o.clone());
+            self.open.insert(mmsi, (last, heard, o));
+        }
+    }
+
+    pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, place: &Place) {
+        let Some(prev) = prev else { return };
+        let was_open = self.open.remove(&p.mmsi);
+        let gap = p.time_ms - prev.time_ms;
+        let cfg = cx.config;
+        if was_open.is_none() && (gap < threshold_ms(cfg, cx.vessel.class, prev) || place.in_port || !cx.vessel.class.is_ship() || cx.vessel.flags.invalid_mmsi) {
+            return;
+        }
+        let heard = match was_open {
+            Some((_, h, _)) => h,
+            None => neighbours_heard(cx.tracker, cfg, prev),
+        };
+        if heard < cfg.ais_gap.min_neighbours_heard {
+            return;
+        }
+        let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+        let implied_kn = dist / (gap as f64 / 1000.0).max(1.0) * 3600.0 / 1852.0;
+        let crossed: Vec<String> = place.crossings.iter().map(|c| cx.world.infra_id(c.feature).to_string()).collect();
+        let crossed_names: Vec<String> = place.crossings.iter().map(|c| cx.world.infra_name(c.feature).to_string()).collect();
+        let mut factors = cx.factors(AlertKind::AisGap, 25, format!("silent for {} while {heard} ships nearby were heard", duration_text(gap)), None);
+        if !crossed.is_empty() {
+            factors.push(Factor { name: "dark_crossing".into(), points: 25, detail: format!("the straight line across the gap crosses {}", crossed_names.join(", ")) });
+        }
+        let mut evidence = cx.base_evidence();
+        evidence.insert("gap_s".into(), json!(gap / 1000));
+        evidence.insert("from".into(), json!({"time": rfc3339(prev.time_ms), "lat": prev.lat, "lon": prev.lon, "speed_kn": prev.sog}));
+        evidence.insert("to".into(), json!({"time": rfc3339(p.time_ms), "lat": p.lat, "lon": p.lon, "speed_kn": p.sog}));
+        evidence.insert("distance_m".into(), json!(dist.round()));
+        evidence.insert("implied_speed_kn".into(), json!((implied_kn * 10.0).round() / 10.0));
+        evidence.insert("neighbours_heard".into(), json!(heard));
+        evidence.insert("crossed".into(), json!(crossed));
+        let name = cx.vessel.name().to_string();
+        let summary = format!(
+            "{} ({}) was silent for {} and reappeared {:.1} km away (implied {:.1} kn){}",
+            if name.is_empty() { "Vessel" } else { &name },
+            p.mmsi,
+            duration_text(gap),
+            dist / 1000.0,
+            implied_kn,
+            if crossed_names.is_empty() { String::new() } else { format!(", crossing {} in the dark", crossed_names.join(", ")) }
+        );
+        let k = key(p.mmsi, prev.time_ms);
+        cx.episodes.hold(k, Observation { start_ms: prev.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: crossed, zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name });
+        cx.episodes.end(k, p.time_ms);
+    }
+}

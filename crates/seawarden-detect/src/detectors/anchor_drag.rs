@@ -1,0 +1,133 @@
+//! `anchor_drag`: the Eagle S / Yi Peng 3 signature.
+//!
+//! Definition: a ship under way (not at anchor or moored, at least
+//! `min_speed_kn`) inside an infrastructure corridor, away from port, sailing
+//! at no more than `max_speed_ratio` of its own cruising speed (the median of
+//! its speeds over the previous `baseline_window_s`, at least
+//! `min_baseline_kn`) while holding its course (within
+//! `max_course_change_deg` of its course when the slowdown began), for at
+//! least `min_duration_s`. A dragged anchor slows a ship without turning it:
+//! Eagle S dragged its anchor for about 100 km across Estlink 2 and four
+//! telecom cables at roughly 6 kn instead of its usual 9-10 (Finnish police
+//! and Traficom statements, December 2024).
+
+use std::collections::{HashMap, VecDeque};
+
+use seawarden_track::PositionObs;
+use serde_json::json;
+
+use super::{duration_text, key_of, median};
+use crate::alert::{AlertKind, Factor};
+use crate::engine::{Cx, Place};
+use crate::episode::{EpisodeKey, Observation};
+use crate::world::{angle_diff, distance_m, World};
+
+#[derive(Default)]
+struct State {
+    /// (time, sog, cog) samples, one per minute at most, over the baseline window.
+    history: VecDeque<(i64, f32, f32)>,
+    /// When the slow, straight run began: time, course, position, baseline.
+    slow: Option<(i64, f32, f64, f64, f64)>,
+    crossed: Vec<String>,
+    key: u64,
+}
+
+/// Per-vessel speed history and slowdowns.
+#[derive(Default)]
+pub struct AnchorDrag {
+    state: HashMap<u32, State>,
+}
+
+impl AnchorDrag {
+    pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, place: &Place) {
+        if !cx.vessel.class.is_ship() {
+            return;
+        }
+        let cfg = &cx.config.anchor_drag;
+        let st = self.state.entry(p.mmsi).or_default();
+        let (Some(sog), Some(cog)) = (p.sog, p.cog) else { return };
+        let baseline_from = p.time_ms - cfg.baseline_window_s * 1000;
+        while st.history.front().is_some_and(|h| h.0 < baseline_from) {
+            st.history.pop_front();
+        }
+        let stopped = matches!(p.status, Some(1) | Some(5) | Some(6)) || (sog as f64) < cfg.min_speed_kn;
+        let in_corridor = !place.infra.is_empty() && !place.in_port;
+        let key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
+        // Baseline: cruising speeds before the slowdown (samples while slow are excluded).
+        let baseline = {
+            let until = st.slow.map_or(i64::MAX, |s| s.0);
+            let mut speeds: Vec<f64> = st.history.iter().filter(|h| h.0 < until && h.1 as f64 >= cfg.min_baseline_kn * 0.5).map(|h| h.1 as f64).collect();
+            if speeds.len() >= 5 {
+                median(&mut speeds)
+            } else {
+                None
+            }
+        };
+        let slow_now = !stopped && baseline.is_some_and(|b| b >= cfg.min_baseline_kn && (sog as f64) <= b * cfg.max_speed_ratio);
+        if slow_now && in_corridor {
+            let (since, course0, lat0, lon0, base) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
+            if st.crossed.is_empty() {
+                st.key = key_of(cx.world.infra_id(place.infra[0].feature));
+            }
+            for c in place.crossings.iter() {
+                let id = cx.world.infra_id(c.feature).to_string();
+                if !st.crossed.contains(&id) {
+                    st.crossed.push(id);
+                }
+            }
+            let turned = angle_diff(cog as f64, course0 as f64);
+            if turned > cfg.max_course_change_deg {
+                st.slow = None;
+                st.crossed.clear();
+                cx.episodes.end(key, p.time_ms);
+            } else if p.time_ms - since >= cfg.min_duration_s * 1000 {
+                let dur = p.time_ms - since;
+                let dist = distance_m(lat0, lon0, p.lat, p.lon);
+                let ratio = sog as f64 / base.max(0.1);
+                let mut factors = cx.factors(AlertKind::AnchorDrag, 40, format!("{sog:.1} kn against a cruising {base:.1} kn for {}, course held", duration_text(dur)), Some(place));
+                if !st.crossed.is_empty() {
+                    factors.push(Factor { name: "crossings".into(), points: (10 * st.crossed.len()).min(20) as u8, detail: format!("crossed {} while slow", st.crossed.join(", ")) });
+                }
+                if cx.vessel.identity.shiptype.is_some_and(|t| (70..90).contains(&t)) {
+                    factors.push(Factor { name: "ship_type".into(), points: 5, detail: "cargo ship or tanker (carries heavy anchors)".into() });
+                }
+                let mut evidence = cx.base_evidence();
+                evidence.insert("speed_kn".into(), json!(sog));
+                evidence.insert("baseline_speed_kn".into(), json!((base * 10.0).round() / 10.0));
+                evidence.insert("speed_ratio".into(), json!((ratio * 100.0).round() / 100.0));
+                evidence.insert("course_deg".into(), json!(cog));
+                evidence.insert("course_at_start_deg".into(), json!(course0));
+                evidence.insert("course_change_deg".into(), json!(turned.round()));
+                evidence.insert("duration_s".into(), json!(dur / 1000));
+                evidence.insert("distance_m".into(), json!(dist.round()));
+                evidence.insert("crossed".into(), json!(st.crossed));
+                evidence.insert("status".into(), json!(p.status));
+                let name = cx.vessel.name().to_string();
+                let summary = format!(
+                    "{} ({}) has sailed {:.1} km at {:.1} kn, {:.0}% of its cruising speed, without turning, over {}",
+                    if name.is_empty() { "Vessel" } else { &name },
+                    p.mmsi,
+                    dist / 1000.0,
+                    sog,
+                    ratio * 100.0,
+                    cx.world.infra_name(place.infra[0].feature)
+                );
+                let mut infra = cx.infra_ids(place);
+                for c in &st.crossed {
+                    if !infra.contains(c) {
+                        infra.push(c.clone());
+                    }
+                }
+                cx.episodes.hold(key, Observation { start_ms: since, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: infra, zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name });
+            }
+        } else if !slow_now {
+            if st.slow.take().is_some() {
+                st.crossed.clear();
+                cx.episodes.end(key, p.time_ms);
+            }
+        }
+        if st.history.back().is_none_or(|h| p.time_ms - h.0 >= 60_000) {
+            st.history.push_back((p.time_ms, sog, cog));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! `loitering`: slow or circling presence inside an infrastructure corridor or
+//! an area of interest for too long.
+//!
+//! Definition: while a ship is inside a corridor or an `aoi` zone (and not in
+//! port), its samples of the last `min_duration_s` are kept. It loiters when
+//! it has stayed at least `min_duration_s` (30 min for watchlisted ships) and
+//! either its mean speed over that time is under `max_mean_speed_kn` (Global
+//! Fishing Watch's loitering speed, 2 kn) or its path is `circling_ratio`
+//! times longer than its net displacement (circling, at any speed).
+
+use std::collections::{HashMap, VecDeque};
+
+use seawarden_track::PositionObs;
+use serde_json::json;
+
+use super::{duration_text, key_of};
+use crate::alert::AlertKind;
+use crate::engine::{Cx, Place};
+use crate::episode::{EpisodeKey, Observation};
+use crate::world::{distance_m, World};
+
+#[derive(Default)]
+struct Stay {
+    since_ms: i64,
+    key: u64,
+    samples: VecDeque<(i64, f32, f64, f64)>,
+}
+
+/// Per-vessel stays inside corridors and AOIs.
+#[derive(Default)]
+pub struct Loitering {
+    stays: HashMap<u32, Stay>,
+}
+
+impl Loitering {
+    pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, place: &Place) {
+        let cfg = &cx.config.loitering;
+        let aoi = place.zones.iter().find(|&&z| cx.world.zone_kind(z) == "aoi").copied();
+        let inside = (!place.infra.is_empty() || aoi.is_some()) && !place.in_port && cx.vessel.class.is_ship();
+        if !inside {
+            if let Some(stay) = self.stays.remove(&p.mmsi) {
+                cx.episodes.end(EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key }, p.time_ms);
+            }
+            return;
+        }
+        let key = match (place.infra.first(), aoi) {
+            (Some(c), _) => key_of(cx.world.infra_id(c.feature)),
+            (None, Some(z)) => key_of(cx.world.zone_id(z)),
+            _ => 0,
+        };
+        let stay = self.stays.entry(p.mmsi).or_insert_with(|| Stay { since_ms: p.time_ms, key, ..Stay::default() });
+        // One sample per 30 s is plenty and bounds memory.
+        if stay.samples.back().is_none_or(|s| p.time_ms - s.0 >= 30_000) {
+            stay.samples.push_back((p.time_ms, p.sog.unwrap_or(0.0), p.lat, p.lon));
+        }
+        let watch = cx.facts.watch.is_some();
+        let need_ms = 1000 * if watch { cfg.watchlisted_min_duration_s } else { cfg.min_duration_s };
+        while stay.samples.len() > 2 && stay.samples.front().is_some_and(|s| p.time_ms - s.0 > need_ms) {
+            stay.samples.pop_front();
+        }
+        let stayed = p.time_ms - stay.since_ms;
+        if stayed < need_ms || stay.samples.len() < 3 {
+            return;
+        }
+        let n = stay.samples.len() as f64;
+        let mean = stay.samples.iter().map(|s| s.1 as f64).sum::<f64>() / n;
+        let path: f64 = stay.samples.iter().zip(stay.samples.iter().skip(1)).map(|(a, b)| distance_m(a.2, a.3, b.2, b.3)).sum();
+        let (first, last) = (stay.samples.front().expect("3 samples"), stay.samples.back().expect("3 samples"));
+        let net = distance_m(first.2, first.3, last.2, last.3).max(1.0);
+        let ratio = path / net;
+        let slow = mean < cfg.max_mean_speed_kn;
+        let circling = ratio > cfg.circling_ratio && path > 2_000.0;
+        if !(slow || circling) {
+            return;
+        }
+        let place_name = match place.infra.first() {
+            Some(c) => cx.world.infra_name(c.feature).to_string(),
+            None => aoi.map(|z| cx.world.zone_name(z).to_string()).unwrap_or_default(),
+        };
+        let how = if slow { format!("at a mean {mean:.1} kn") } else { format!("circling ({ratio:.1}x path/displacement)") };
+        let extra = ((stayed - need_ms) / 3_600_000 * 5).min(15) as u8;
+        let mut factors = cx.factors(AlertKind::Loitering, 25 + extra, format!("{} inside {}", duration_text(stayed), place_name), Some(place));
+        if watch {
+            factors.push(crate::alert::Factor { name: "watchlist_threshold".into(), points: 0, detail: "shorter threshold for watchlisted ships".into() });
+        }
+        let mut evidence = cx.base_evidence();
+        evidence.insert("duration_s".into(), json!(stayed / 1000));
+        evidence.insert("mean_speed_kn".into(), json!((mean * 10.0).round() / 10.0));
+        evidence.insert("path_m".into(), json!(path.round()));
+        evidence.insert("net_displacement_m".into(), json!(net.round()));
+        evidence.insert("threshold_s".into(), json!(need_ms / 1000));
+        let name = cx.vessel.name().to_string();
+        let summary = format!("{} ({}) has stayed {} {} in {}", if name.is_empty() { "Vessel" } else { &name }, p.mmsi, duration_text(stayed), how, place_name);
+        cx.episodes.hold(
+            EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key },
+            Observation { start_ms: stay.since_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: cx.infra_ids(place), zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name },
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! `spoofing`: reports that cannot all be true.
+//!
+//! Definition: (1) an impossible jump: two consecutive positions further
+//! apart than `min_jump_m` whose implied speed exceeds `max_speed_kn` (no
+//! merchant ship exceeds 40 kn; 60 leaves room for fast craft and timing
+//! noise); repeated jumps back and forth are one MMSI in two places at once;
+//! (2) `min_on_land` consecutive positions on land (Natural Earth land);
+//! (3) a class A ship transmitting with an implausible MMSI.
+
+use std::collections::HashMap;
+
+use seawarden_track::PositionObs;
+use serde_json::json;
+
+use crate::alert::{rfc3339, AlertKind};
+use crate::engine::Cx;
+use crate::episode::{EpisodeKey, Observation};
+use crate::world::{distance_m, World};
+
+const JUMP: u64 = 1;
+const LAND: u64 = 2;
+const IDENTITY: u64 = 3;
+
+#[derive(Default)]
+struct State {
+    on_land: u32,
+    jumps: u32,
+    identity_reported: bool,
+}
+
+/// Per-vessel counters.
+#[derive(Default)]
+pub struct Spoofing {
+    state: HashMap<u32, State>,
+}
+
+impl Spoofing {
+    pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, on_land: bool) {
+        if !cx.vessel.class.is_ship() {
+            return;
+        }
+        let cfg = &cx.config.spoofing;
+        let st = self.state.entry(p.mmsi).or_default();
+        let name = cx.vessel.name().to_string();
+        let who = if name.is_empty() { format!("Vessel {}", p.mmsi) } else { format!("{name} ({})", p.mmsi) };
+        if on_land {
+            st.on_land += 1;
+            if st.on_land >= cfg.min_on_land {
+                let mut evidence = cx.base_evidence();
+                evidence.insert("consecutive_on_land".into(), json!(st.on_land));
+                evidence.insert("lat".into(), json!(p.lat));
+                evidence.insert("lon".into(), json!(p.lon));
+                let factors = cx.factors(AlertKind::Spoofing, 30, format!("{} consecutive positions on land", st.on_land), None);
+                let summary = format!("{who} reports positions on land ({} in a row)", st.on_land);
+                cx.episodes.hold(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: LAND }, Observation { start_ms: p.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: name.clone() });
+            }
+            return;
+        }
+        if st.on_land > 0 {
+            st.on_land = 0;
+            cx.episodes.end(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: LAND }, p.time_ms);
+        }
+        if cx.vessel.flags.invalid_mmsi && cx.vessel.class == seawarden_track::Class::A && !st.identity_reported {
+            st.identity_reported = true;
+            let mut evidence = cx.base_evidence();
+            evidence.insert("mmsi".into(), json!(p.mmsi));
+            let factors = cx.factors(AlertKind::Spoofing, 10, "the MMSI is not a valid ship station identity", None);
+            let summary = format!("{who} transmits class A positions under an invalid MMSI");
+            cx.episodes.instant(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: IDENTITY }, Observation { start_ms: p.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: name.clone() });
+        }
+        let Some(prev) = prev else { return };
+        let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+        let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
+        let implied = dist / dt_s * 3600.0 / 1852.0;
+        if dist >= cfg.min_jump_m && implied > cfg.max_speed_kn {
+            st.jumps += 1;
+            let mut evidence = cx.base_evidence();
+            evidence.insert("from".into(), json!({"time": rfc3339(prev.time_ms), "lat": prev.lat, "lon": prev.lon, "source": prev.source.map(|s| s.to_string())}));
+            evidence.insert("to".into(), json!({"time": rfc3339(p.time_ms), "lat": p.lat, "lon": p.lon, "source": p.source.map(|s| s.to_string())}));
+            evidence.insert("distance_m".into(), json!(dist.round()));
+            evidence.insert("implied_speed_kn".into(), json!(implied.round()));
+            evidence.insert("jumps".into(), json!(st.jumps));
+            let two_places = st.jumps >= 3;
+            let detail = if two_places { format!("{} impossible jumps: one MMSI in two places", st.jumps) } else { format!("jumped {:.1} km at an implied {implied:.0} kn", dist / 1000.0) };
+            let factors = cx.factors(AlertKind::Spoofing, if two_places { 40 } else { 30 }, detail.clone(), None);
+            let summary = format!("{who} {detail}");
+            cx.episodes.hold(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: JUMP }, Observation { start_ms: prev.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: name });
+        }
+    }
+}

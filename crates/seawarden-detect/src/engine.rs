@@ -1,0 +1,280 @@
+//! The engine: tracker, world and detectors, fed with time-ordered
+//! observations, producing alert events.
+
+use std::collections::HashMap;
+
+use seawarden_track::{Observation, PositionObs, Tracker, TrackerConfig, Update, Vessel};
+use serde_json::{json, Map, Value};
+
+use crate::alert::{Alert, AlertKind, Factor};
+use crate::config::Config;
+use crate::detectors::Detectors;
+use crate::episode::Episodes;
+use crate::world::{distance_m, InfraContact, InfraCrossing, World};
+
+/// Facts about one new position, computed once for all detectors.
+#[derive(Debug, Default)]
+pub struct Place {
+    /// Corridors containing the position.
+    pub infra: Vec<InfraContact>,
+    /// Lines crossed since the previous position.
+    pub crossings: Vec<InfraCrossing>,
+    /// Zones containing the position.
+    pub zones: Vec<u32>,
+    /// Within the port radius of a port, or inside a `port`/`anchorage` zone.
+    pub in_port: bool,
+}
+
+/// Per-vessel facts the engine caches for detectors.
+#[derive(Debug, Clone, Default)]
+pub struct VesselFacts {
+    /// Watchlist match, looked up when identity changes.
+    pub watch: Option<crate::world::WatchHit>,
+    /// Flag (alpha-2) from the MMSI.
+    pub flag: Option<String>,
+    /// The last port the vessel stopped in.
+    pub last_port: Option<(String, String)>,
+    /// Where the port check was last made, and its answer.
+    port_check: Option<(f64, f64, bool)>,
+}
+
+impl VesselFacts {
+    /// True if the vessel's last checked position was near a port.
+    pub fn port_check_in_port(&self) -> bool {
+        self.port_check.is_some_and(|c| c.2)
+    }
+}
+
+/// Everything a detector may read or write while handling one position.
+pub struct Cx<'a, W: World> {
+    /// The world.
+    pub world: &'a W,
+    /// Thresholds.
+    pub config: &'a Config,
+    /// All vessels.
+    pub tracker: &'a Tracker,
+    /// The vessel.
+    pub vessel: &'a Vessel,
+    /// Cached facts about the vessel.
+    pub facts: &'a VesselFacts,
+    /// Where alert episodes go.
+    pub episodes: &'a mut Episodes,
+}
+
+impl<W: World> Cx<'_, W> {
+    /// The standard score factors for this vessel: detector base, watchlist,
+    /// flag, last port, and proximity to infrastructure.
+    pub fn factors(&self, kind: AlertKind, base: u8, detail: impl Into<String>, place: Option<&Place>) -> Vec<Factor> {
+        let mut f = vec![Factor { name: kind.as_str().into(), points: base, detail: detail.into() }];
+        if let Some(w) = &self.facts.watch {
+            f.push(Factor { name: "watchlist".into(), points: 30, detail: format!("on {} (matched by {}): {}", w.list, w.matched_on, w.reason) });
+        }
+        if let Some(flag) = &self.facts.flag {
+            if self.config.general.flags_of_interest.iter().any(|x| x == flag) {
+                f.push(Factor { name: "flag".into(), points: 10, detail: format!("flag {flag} is of interest") });
+            }
+        }
+        if let Some((port, country)) = &self.facts.last_port {
+            if self.config.general.port_countries_of_interest.iter().any(|x| x == country) {
+                f.push(Factor { name: "last_port".into(), points: 10, detail: format!("last port of call {port} ({country})") });
+            }
+        }
+        if let Some(place) = place {
+            if let Some(c) = place.infra.iter().min_by(|a, b| a.distance_m.total_cmp(&b.distance_m)) {
+                let points = if c.distance_m < 300.0 { 15 } else { 10 };
+                f.push(Factor { name: "infrastructure".into(), points, detail: format!("{:.0} m from {}", c.distance_m, self.world.infra_name(c.feature)) });
+            }
+        }
+        f
+    }
+
+    /// Ids of the infrastructure in `place`.
+    pub fn infra_ids(&self, place: &Place) -> Vec<String> {
+        let mut v: Vec<String> = place.infra.iter().map(|c| self.world.infra_id(c.feature).to_string()).collect();
+        v.dedup();
+        v
+    }
+
+    /// Ids of the zones in `place`.
+    pub fn zone_ids(&self, place: &Place) -> Vec<String> {
+        place.zones.iter().map(|&z| self.world.zone_id(z).to_string()).collect()
+    }
+
+    /// Evidence common to every alert about a vessel.
+    pub fn base_evidence(&self) -> Map<String, Value> {
+        let v = self.vessel;
+        let mut m = Map::new();
+        m.insert("class".into(), json!(v.class.as_str()));
+        if let Some(imo) = v.identity.imo {
+            m.insert("imo".into(), json!(imo));
+        }
+        if let Some(c) = &v.identity.callsign {
+            m.insert("callsign".into(), json!(c.as_str()));
+        }
+        if let Some(t) = v.identity.shiptype {
+            m.insert("shiptype".into(), json!(t));
+        }
+        if let Some(flag) = &self.facts.flag {
+            m.insert("flag".into(), json!(flag));
+        }
+        if let Some((port, country)) = &self.facts.last_port {
+            m.insert("last_port".into(), json!(format!("{port} ({country})")));
+        }
+        if let Some(w) = &self.facts.watch {
+            m.insert("watchlist".into(), json!({"list": w.list, "reason": w.reason, "matched_on": w.matched_on}));
+        }
+        m
+    }
+}
+
+/// Counts of what the engine did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Observations processed.
+    pub observations: u64,
+    /// Alert events emitted, all kinds.
+    pub alert_events: u64,
+}
+
+/// Tracker, world and detectors.
+pub struct Engine<W: World> {
+    world: W,
+    config: Config,
+    tracker: Tracker,
+    facts: HashMap<u32, VesselFacts>,
+    detectors: Detectors,
+    episodes: Episodes,
+    place: Place,
+    now_ms: i64,
+    next_tick_ms: i64,
+    stats: EngineStats,
+}
+
+/// Detectors that look at every vessel run this often, in data time.
+const TICK_MS: i64 = 60_000;
+
+impl<W: World> Engine<W> {
+    /// An engine over `world` with `config`.
+    pub fn new(world: W, config: Config) -> Self {
+        let episodes = Episodes::new(config.general.episode_idle_close_s * 1000);
+        Engine {
+            world,
+            config,
+            tracker: Tracker::new(TrackerConfig::default()),
+            facts: HashMap::new(),
+            detectors: Detectors::default(),
+            episodes,
+            place: Place::default(),
+            now_ms: i64::MIN,
+            next_tick_ms: i64::MIN,
+            stats: EngineStats::default(),
+        }
+    }
+
+    /// The tracker.
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// The world.
+    pub fn world(&self) -> &W {
+        &self.world
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> EngineStats {
+        self.stats
+    }
+
+    /// Processes one observation; observations must come in time order
+    /// (use [`seawarden_track::Reorder`]).
+    pub fn observe(&mut self, obs: &Observation) {
+        let t = obs.time_ms();
+        self.advance(t);
+        self.stats.observations += 1;
+        let world = &self.world;
+        let update = self.tracker.apply(obs, |lat, lon| world.is_land(lat, lon));
+        let mmsi = obs.mmsi();
+        let Some(vessel) = self.tracker.vessel(mmsi) else { return };
+        let facts = self.facts.entry(mmsi).or_insert_with(|| VesselFacts { flag: self.world.flag(mmsi), ..VesselFacts::default() });
+        match (&update, obs) {
+            (Update::Static { changes }, Observation::Static(_)) => {
+                facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name());
+                let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, facts, episodes: &mut self.episodes };
+                self.detectors.on_static(&mut cx, changes, t);
+            }
+            (Update::Position { previous, on_land }, Observation::Position(p)) => {
+                if facts.watch.is_none() && vessel.messages == 1 {
+                    facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name());
+                }
+                fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land);
+                if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port {
+                    if let Some(port) = self.world.nearest_port(p.lat, p.lon, self.config.general.port_radius_m) {
+                        facts.last_port = Some((port.name, port.country));
+                    }
+                }
+                let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, facts, episodes: &mut self.episodes };
+                self.detectors.on_position(&mut cx, p, previous.as_ref(), &self.place, *on_land);
+            }
+            _ => {}
+        }
+        self.stats.alert_events = self.stats.alert_events.max(0);
+    }
+
+    /// Moves data time forward to `t`, running periodic checks.
+    pub fn advance(&mut self, t: i64) {
+        if t <= self.now_ms {
+            return;
+        }
+        self.now_ms = t;
+        if self.next_tick_ms == i64::MIN {
+            self.next_tick_ms = t + TICK_MS;
+            return;
+        }
+        while self.next_tick_ms <= t {
+            let now = self.next_tick_ms;
+            self.detectors.on_tick(&self.world, &self.config, &self.tracker, &self.facts, &mut self.episodes, now);
+            self.episodes.close_idle(now);
+            self.next_tick_ms += TICK_MS;
+        }
+    }
+
+    /// Ends the input: closes every open episode.
+    pub fn finish(&mut self) {
+        let now = self.now_ms;
+        self.episodes.close_all(now);
+    }
+
+    /// Takes the alert events emitted so far.
+    pub fn drain_alerts(&mut self) -> Vec<Alert> {
+        let v = self.episodes.drain();
+        self.stats.alert_events += v.len() as u64;
+        v
+    }
+}
+
+fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &mut VesselFacts, p: &PositionObs, prev: Option<&PositionObs>, on_land: bool) {
+    place.infra.clear();
+    place.crossings.clear();
+    place.zones.clear();
+    place.in_port = false;
+    if on_land {
+        return;
+    }
+    world.infra_near(p.lat, p.lon, &mut place.infra);
+    world.zones_at(p.lat, p.lon, &mut place.zones);
+    if let Some(prev) = prev {
+        world.infra_crossings((prev.lat, prev.lon), (p.lat, p.lon), &mut place.crossings);
+    }
+    let in_port_zone = place.zones.iter().any(|&z| matches!(world.zone_kind(z), "port" | "anchorage"));
+    // The port lookup is repeated only after moving 500 m.
+    let near_port = match facts.port_check {
+        Some((lat, lon, ans)) if distance_m(lat, lon, p.lat, p.lon) < 500.0 => ans,
+        _ => {
+            let ans = world.nearest_port(p.lat, p.lon, config.general.port_radius_m).is_some();
+            facts.port_check = Some((p.lat, p.lon, ans));
+            ans
+        }
+    };
+    place.in_port = in_port_zone || near_port;
+}

@@ -1,0 +1,167 @@
+//! What detectors need to know about the world: infrastructure, zones, land,
+//! ports, watchlists and flags, behind one trait.
+//!
+//! The binary implements [`World`] with `seawarden-geo` and
+//! `seawarden-registry`; detectors only see this interface, so they stay
+//! independent of file formats and indexes.
+
+/// An infrastructure feature whose corridor contains a position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InfraContact {
+    /// Feature index.
+    pub feature: u32,
+    /// Distance to the line, metres.
+    pub distance_m: f64,
+    /// Bearing of the nearest segment, degrees (0-180: lines have no direction).
+    pub bearing_deg: f64,
+}
+
+/// A line crossed by the straight path between two positions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InfraCrossing {
+    /// Feature index.
+    pub feature: u32,
+    /// Crossing point, degrees.
+    pub lat: f64,
+    /// Crossing point, degrees.
+    pub lon: f64,
+    /// Fraction of the path at the crossing, 0-1.
+    pub fraction: f64,
+}
+
+/// A watchlist match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchHit {
+    /// List name, e.g. `EU-833/2014-XLII`.
+    pub list: String,
+    /// Why the vessel is listed.
+    pub reason: String,
+    /// What matched: `mmsi`, `imo` or `name`.
+    pub matched_on: &'static str,
+}
+
+/// A port near a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortRef {
+    /// Port name.
+    pub name: String,
+    /// ISO 3166 alpha-2 country code.
+    pub country: String,
+    /// Distance, metres.
+    pub distance_m: f64,
+}
+
+/// The world as detectors see it.
+pub trait World {
+    /// Infrastructure whose corridor contains the position.
+    fn infra_near(&self, lat: f64, lon: f64, out: &mut Vec<InfraContact>);
+    /// Lines crossed by the straight path from `a` to `b` (lat, lon).
+    fn infra_crossings(&self, a: (f64, f64), b: (f64, f64), out: &mut Vec<InfraCrossing>);
+    /// Zones containing the position (indexes).
+    fn zones_at(&self, lat: f64, lon: f64, out: &mut Vec<u32>);
+    /// True if the position is on land.
+    fn is_land(&self, lat: f64, lon: f64) -> bool;
+    /// The nearest port within `max_m` metres.
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef>;
+    /// A watchlist entry for the vessel, by MMSI, IMO or name.
+    fn watch(&self, mmsi: u32, imo: Option<u32>, name: &str) -> Option<WatchHit>;
+    /// The flag (ISO 3166 alpha-2) of an MMSI, from its MID.
+    fn flag(&self, mmsi: u32) -> Option<String>;
+    /// An infrastructure feature's id.
+    fn infra_id(&self, feature: u32) -> &str;
+    /// An infrastructure feature's name.
+    fn infra_name(&self, feature: u32) -> &str;
+    /// A zone's id.
+    fn zone_id(&self, zone: u32) -> &str;
+    /// A zone's name.
+    fn zone_name(&self, zone: u32) -> &str;
+    /// A zone's kind: `territorial_sea`, `eez`, `aoi`, `anchorage`, `port`, `exclusion`.
+    fn zone_kind(&self, zone: u32) -> &str;
+}
+
+/// A world with nothing in it: no infrastructure, zones, land, ports or lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmptyWorld;
+
+impl World for EmptyWorld {
+    fn infra_near(&self, _: f64, _: f64, _: &mut Vec<InfraContact>) {}
+    fn infra_crossings(&self, _: (f64, f64), _: (f64, f64), _: &mut Vec<InfraCrossing>) {}
+    fn zones_at(&self, _: f64, _: f64, _: &mut Vec<u32>) {}
+    fn is_land(&self, _: f64, _: f64) -> bool {
+        false
+    }
+    fn nearest_port(&self, _: f64, _: f64, _: f64) -> Option<PortRef> {
+        None
+    }
+    fn watch(&self, _: u32, _: Option<u32>, _: &str) -> Option<WatchHit> {
+        None
+    }
+    fn flag(&self, _: u32) -> Option<String> {
+        None
+    }
+    fn infra_id(&self, _: u32) -> &str {
+        ""
+    }
+    fn infra_name(&self, _: u32) -> &str {
+        ""
+    }
+    fn zone_id(&self, _: u32) -> &str {
+        ""
+    }
+    fn zone_name(&self, _: u32) -> &str {
+        ""
+    }
+    fn zone_kind(&self, _: u32) -> &str {
+        ""
+    }
+}
+
+/// Distance between two positions in metres: a local flat-earth
+/// approximation on the WGS84 ellipsoid's radii of curvature, within 0.1 % of
+/// the geodesic up to 100 km (the scale at which detectors compare
+/// positions; `seawarden-geo` proves the bound).
+pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    const A: f64 = 6_378_137.0;
+    const E2: f64 = 6.694_379_990_14e-3;
+    let phi = ((lat1 + lat2) / 2.0).to_radians();
+    let s = phi.sin();
+    let w = (1.0 - E2 * s * s).sqrt();
+    let m = A * (1.0 - E2) / (w * w * w);
+    let n = A / w;
+    let mut dlon = lon2 - lon1;
+    if dlon > 180.0 {
+        dlon -= 360.0;
+    } else if dlon < -180.0 {
+        dlon += 360.0;
+    }
+    let dy = (lat2 - lat1).to_radians() * m;
+    let dx = dlon.to_radians() * n * phi.cos();
+    (dx * dx + dy * dy).sqrt()
+}
+
+/// Smallest difference between two angles, degrees (0-180).
+pub fn angle_diff(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(360.0);
+    if d > 180.0 {
+        360.0 - d
+    } else {
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_matches_known_values() {
+        // One minute of latitude at 60°N is 1856.9 m on WGS84 (meridional radius 6,383 km).
+        let d = distance_m(60.0, 25.0, 60.0 + 1.0 / 60.0, 25.0);
+        assert!((d - 1856.9).abs() < 0.5, "{d}");
+        // One minute of longitude at 60°N is 930.0 m (prime vertical 6,394 km × cos 60°).
+        let d = distance_m(60.0, 25.0, 60.0, 25.0 + 1.0 / 60.0);
+        assert!((d - 930.0).abs() < 0.5, "{d}");
+        assert_eq!(angle_diff(350.0, 10.0), 20.0);
+        assert_eq!(angle_diff(10.0, 190.0), 180.0);
+    }
+}

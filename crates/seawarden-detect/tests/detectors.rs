@@ -1,0 +1,358 @@
+//! Scenario tests for every detector: positive cases and the negatives that
+//! operators care about (ferries crossing at speed, ships at anchor in an
+//! anchorage, fishing boats in port).
+//!
+//! The world here is a small, exact geometry: one cable along 59.8°N from
+//! 24°E to 26°E with a 1 nm corridor, a territorial sea north of 59.95°N, an
+//! area of interest, a port at 60.05°N 25°E and land north of 60.1°N.
+
+use seawarden_detect::world::distance_m;
+use seawarden_detect::*;
+use seawarden_track::{Class, Observation, PositionObs, StaticObs};
+
+const CABLE_LAT: f64 = 59.8;
+const PORT: (f64, f64) = (60.05, 25.0);
+const WATCHED: u32 = 518_998_000;
+
+struct TestWorld;
+
+impl World for TestWorld {
+    fn infra_near(&self, lat: f64, lon: f64, out: &mut Vec<InfraContact>) {
+        if (24.0..=26.0).contains(&lon) {
+            let d = distance_m(lat, lon, CABLE_LAT, lon);
+            if d <= 1852.0 {
+                out.push(InfraContact { feature: 0, distance_m: d, bearing_deg: 90.0 });
+            }
+        }
+    }
+    fn infra_crossings(&self, a: (f64, f64), b: (f64, f64), out: &mut Vec<InfraCrossing>) {
+        if (a.0 - CABLE_LAT) * (b.0 - CABLE_LAT) < 0.0 {
+            let f = (CABLE_LAT - a.0) / (b.0 - a.0);
+            let lon = a.1 + f * (b.1 - a.1);
+            if (24.0..=26.0).contains(&lon) {
+                out.push(InfraCrossing { feature: 0, lat: CABLE_LAT, lon, fraction: f });
+            }
+        }
+    }
+    fn zones_at(&self, lat: f64, lon: f64, out: &mut Vec<u32>) {
+        if lat > 59.95 {
+            out.push(0);
+        }
+        if (59.3..59.5).contains(&lat) && (24.0..25.0).contains(&lon) {
+            out.push(1);
+        }
+        if (59.6..59.7).contains(&lat) && (26.5..27.0).contains(&lon) {
+            out.push(2);
+        }
+    }
+    fn is_land(&self, lat: f64, _: f64) -> bool {
+        lat > 60.1
+    }
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {
+        let d = distance_m(lat, lon, PORT.0, PORT.1);
+        (d <= max_m).then(|| PortRef { name: "Testport".into(), country: "FI".into(), distance_m: d })
+    }
+    fn watch(&self, mmsi: u32, imo: Option<u32>, _: &str) -> Option<WatchHit> {
+        (mmsi == WATCHED || imo == Some(9329760)).then(|| WatchHit { list: "EU-833/2014-XLII".into(), reason: "designated vessel".into(), matched_on: "mmsi" })
+    }
+    fn flag(&self, mmsi: u32) -> Option<String> {
+        Some(match mmsi / 1_000_000 {
+            518 => "CK",
+            273 => "RU",
+            _ => "FI",
+        }.into())
+    }
+    fn infra_id(&self, _: u32) -> &str {
+        "cable-1"
+    }
+    fn infra_name(&self, _: u32) -> &str {
+        "Test Cable 1"
+    }
+    fn zone_id(&self, z: u32) -> &str {
+        ["FIN", "AOI-1", "ANCH-1"][z as usize]
+    }
+    fn zone_name(&self, z: u32) -> &str {
+        ["Finland territorial sea", "Area 1", "Anchorage 1"][z as usize]
+    }
+    fn zone_kind(&self, z: u32) -> &str {
+        ["territorial_sea", "aoi", "anchorage"][z as usize]
+    }
+}
+
+const MIN: i64 = 60_000;
+const T0: i64 = 1_735_120_800_000; // 2024-12-25T10:00:00Z
+
+/// One ship's reports, sailing from a point at a speed and course.
+struct Ship {
+    mmsi: u32,
+    t: i64,
+    lat: f64,
+    lon: f64,
+    hash: u64,
+    out: Vec<Observation>,
+}
+
+impl Ship {
+    fn new(mmsi: u32, lat: f64, lon: f64) -> Self {
+        Ship { mmsi, t: T0, lat, lon, hash: mmsi as u64 * 1_000_003, out: Vec::new() }
+    }
+    fn report(&mut self, sog: f32, cog: f32, heading: Option<u16>, status: u8) {
+        self.hash += 1;
+        self.out.push(Observation::Position(PositionObs {
+            time_ms: self.t,
+            mmsi: self.mmsi,
+            lat: self.lat,
+            lon: self.lon,
+            sog: Some(sog),
+            cog: Some(cog),
+            heading,
+            status: Some(status),
+            class: Class::A,
+            msg_type: 1,
+            source: None,
+            payload_hash: self.hash,
+        }));
+    }
+    /// Sails for `minutes` at `sog` knots on course `cog`, reporting every `every_s` seconds.
+    fn sail(&mut self, minutes: i64, sog: f32, cog: f32, every_s: i64) -> &mut Self {
+        let steps = minutes * 60 / every_s;
+        for _ in 0..steps {
+            self.report(sog, cog, Some(cog as u16), 0);
+            let d = sog as f64 * 1852.0 / 3600.0 * every_s as f64;
+            self.lat += d * (cog as f64).to_radians().cos() / 111_320.0;
+            self.lon += d * (cog as f64).to_radians().sin() / (111_320.0 * self.lat.to_radians().cos());
+            self.t += every_s * 1000;
+        }
+        self
+    }
+    fn drift(&mut self, minutes: i64, sog: f32, cog: f32, heading: u16, status: u8) -> &mut Self {
+        for _ in 0..minutes {
+            self.report(sog, cog, Some(heading), status);
+            let d = sog as f64 * 1852.0 / 60.0;
+            self.lat += d * (cog as f64).to_radians().cos() / 111_320.0;
+            self.lon += d * (cog as f64).to_radians().sin() / (111_320.0 * self.lat.to_radians().cos());
+            self.t += MIN;
+        }
+        self
+    }
+    fn silent(&mut self, minutes: i64) -> &mut Self {
+        self.t += minutes * MIN;
+        self
+    }
+    fn jump_to(&mut self, lat: f64, lon: f64) -> &mut Self {
+        self.lat = lat;
+        self.lon = lon;
+        self
+    }
+    fn name(&mut self, name: &str, imo: Option<u32>) -> &mut Self {
+        self.hash += 1;
+        self.out.push(Observation::Static(StaticObs {
+            time_ms: self.t,
+            mmsi: self.mmsi,
+            class: Class::A,
+            name: Some(name.into()),
+            callsign: None,
+            imo,
+            shiptype: Some(80),
+            dimensions: None,
+            destination: None,
+            eta: None,
+            draught: None,
+            payload_hash: self.hash,
+        }));
+        self
+    }
+}
+
+fn run(ships: Vec<&Ship>) -> Vec<Alert> {
+    run_with(ships, Config::default())
+}
+
+fn run_with(ships: Vec<&Ship>, config: Config) -> Vec<Alert> {
+    let mut all: Vec<&Observation> = ships.iter().flat_map(|s| s.out.iter()).collect();
+    all.sort_by_key(|o| o.time_ms());
+    let mut engine = Engine::new(TestWorld, config);
+    let mut alerts = Vec::new();
+    for o in all {
+        engine.observe(o);
+        alerts.extend(engine.drain_alerts());
+    }
+    engine.finish();
+    alerts.extend(engine.drain_alerts());
+    alerts
+}
+
+fn of_kind(alerts: &[Alert], kind: AlertKind) -> Vec<&Alert> {
+    alerts.iter().filter(|a| a.kind == kind).collect()
+}
+
+#[test]
+fn anchor_drag_slowdown_over_the_cable_without_turning() {
+    let mut ship = Ship::new(WATCHED, 60.0, 24.5);
+    ship.name("EAGLE S", Some(9329760)).sail(60, 10.0, 180.0, 10).sail(60, 6.0, 180.0, 10);
+    let alerts = run(vec![&ship]);
+    let drags = of_kind(&alerts, AlertKind::AnchorDrag);
+    assert!(!drags.is_empty(), "{alerts:#?}");
+    let a = drags[0];
+    assert_eq!(a.event, "start");
+    assert_eq!(a.infrastructure, ["cable-1"]);
+    assert!(a.score >= 70, "watchlisted, flagged, over the cable: {}", a.score);
+    assert_eq!(a.evidence["baseline_speed_kn"], 10.0);
+    assert!(a.summary.contains("EAGLE S"));
+    let ends: Vec<_> = drags.iter().filter(|a| a.event == "end").collect();
+    assert_eq!(ends.len(), 1, "one episode, closed once");
+}
+
+#[test]
+fn ferry_crossing_at_speed_and_ship_turning_do_not_drag() {
+    let mut ferry = Ship::new(230_000_001, 59.95, 24.5);
+    ferry.sail(120, 18.0, 180.0, 10);
+    let mut turning = Ship::new(230_000_002, 59.95, 25.5);
+    turning.sail(60, 12.0, 180.0, 10).sail(30, 5.0, 250.0, 10);
+    let alerts = run(vec![&ferry, &turning]);
+    assert!(of_kind(&alerts, AlertKind::AnchorDrag).is_empty(), "{alerts:#?}");
+}
+
+#[test]
+fn loitering_over_the_cable_but_not_in_port() {
+    let mut loiterer = Ship::new(273_000_001, CABLE_LAT + 0.005, 25.2);
+    loiterer.sail(150, 0.8, 90.0, 30);
+    let mut in_port = Ship::new(230_000_003, PORT.0, PORT.1);
+    in_port.sail(180, 0.3, 10.0, 60);
+    let mut passing = Ship::new(230_000_004, 59.95, 25.6);
+    passing.sail(60, 12.0, 180.0, 10);
+    let alerts = run(vec![&loiterer, &in_port, &passing]);
+    let l = of_kind(&alerts, AlertKind::Loitering);
+    assert!(!l.is_empty() && l.iter().all(|a| a.mmsi == 273_000_001), "{alerts:#?}");
+    assert!(l[0].factors.iter().any(|f| f.name == "flag"), "RU flag scores");
+}
+
+#[test]
+fn watchlisted_ships_loiter_sooner() {
+    let mut watched = Ship::new(WATCHED, CABLE_LAT - 0.003, 24.8);
+    watched.sail(45, 1.0, 45.0, 30);
+    let mut other = Ship::new(230_000_005, CABLE_LAT - 0.003, 25.8);
+    other.sail(45, 1.0, 45.0, 30);
+    let alerts = run(vec![&watched, &other]);
+    let l = of_kind(&alerts, AlertKind::Loitering);
+    assert!(l.iter().any(|a| a.mmsi == WATCHED) && l.iter().all(|a| a.mmsi == WATCHED), "{alerts:#?}");
+}
+
+#[test]
+fn ais_gap_with_coverage_and_a_dark_crossing() {
+    let mut dark = Ship::new(412_000_001, 59.9, 24.6);
+    dark.sail(20, 8.0, 180.0, 10).silent(90).jump_to(59.7, 24.62).sail(20, 8.0, 180.0, 10);
+    let mut n1 = Ship::new(230_000_011, 59.9, 24.7);
+    n1.sail(140, 0.5, 90.0, 180);
+    let mut n2 = Ship::new(230_000_012, 59.88, 24.5);
+    n2.sail(140, 0.5, 90.0, 180);
+    let alerts = run(vec![&dark, &n1, &n2]);
+    let gaps = of_kind(&alerts, AlertKind::AisGap);
+    assert!(gaps.iter().any(|a| a.event == "start"), "{alerts:#?}");
+    let end = gaps.iter().find(|a| a.event == "end").expect("the gap ends when the ship reappears");
+    assert_eq!(end.infrastructure, ["cable-1"], "dark crossing of the cable");
+    assert!(end.evidence["implied_speed_kn"].as_f64().unwrap() > 5.0);
+    assert!(end.factors.iter().any(|f| f.name == "dark_crossing"));
+}
+
+#[test]
+fn no_gap_without_coverage() {
+    let mut dark = Ship::new(412_000_002, 59.9, 24.6);
+    dark.sail(20, 8.0, 180.0, 10).silent(90).sail(20, 8.0, 180.0, 10);
+    let alerts = run(vec![&dark]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).is_empty(), "nobody else was heard either: {alerts:#?}");
+}
+
+#[test]
+fn spoofing_jumps_and_land() {
+    let mut jumper = Ship::new(230_000_021, 59.5, 24.5);
+    jumper.sail(5, 10.0, 90.0, 10).jump_to(59.0, 21.0).sail(5, 10.0, 90.0, 10);
+    let mut lander = Ship::new(230_000_022, 60.2, 24.5);
+    lander.sail(10, 5.0, 0.0, 60);
+    let normal = {
+        let mut s = Ship::new(230_000_023, 59.5, 25.5);
+        s.sail(60, 25.0, 90.0, 2);
+        s
+    };
+    let alerts = run(vec![&jumper, &lander, &normal]);
+    let s = of_kind(&alerts, AlertKind::Spoofing);
+    assert!(s.iter().any(|a| a.mmsi == 230_000_021 && a.evidence["implied_speed_kn"].as_f64().unwrap() > 1000.0), "{alerts:#?}");
+    assert!(s.iter().any(|a| a.mmsi == 230_000_022 && a.summary.contains("on land")));
+    assert!(s.iter().all(|a| a.mmsi != 230_000_023), "a fast ferry is not spoofing");
+}
+
+#[test]
+fn encounter_at_sea_but_not_in_port() {
+    let mut a = Ship::new(273_000_031, 59.3, 26.0);
+    a.sail(150, 0.5, 90.0, 60);
+    let mut b = Ship::new(273_000_032, 59.3015, 26.0);
+    b.sail(150, 0.5, 90.0, 60);
+    let mut c = Ship::new(230_000_033, PORT.0, PORT.1);
+    c.sail(150, 0.2, 0.0, 60);
+    let mut d = Ship::new(230_000_034, PORT.0 + 0.001, PORT.1);
+    d.sail(150, 0.2, 0.0, 60);
+    let alerts = run(vec![&a, &b, &c, &d]);
+    let e = of_kind(&alerts, AlertKind::Encounter);
+    assert!(!e.is_empty(), "{alerts:#?}");
+    assert!(e.iter().all(|x| x.mmsi == 273_000_031 && x.other_mmsi == Some(273_000_032)), "{e:#?}");
+}
+
+#[test]
+fn watchlisted_ship_entering_territorial_sea() {
+    let mut watched = Ship::new(WATCHED, 59.9, 26.2);
+    watched.sail(60, 8.0, 0.0, 10);
+    let mut other = Ship::new(230_000_041, 59.9, 26.4);
+    other.sail(60, 8.0, 0.0, 10);
+    let alerts = run(vec![&watched, &other]);
+    let z = of_kind(&alerts, AlertKind::ZoneEntry);
+    assert!(z.iter().any(|a| a.mmsi == WATCHED && a.zones == ["FIN"]), "{alerts:#?}");
+    assert!(z.iter().all(|a| a.mmsi == WATCHED));
+}
+
+#[test]
+fn identity_changes_and_shared_imo() {
+    let mut a = Ship::new(230_000_051, 59.0, 22.0);
+    a.name("NORTHERN STAR", Some(9000001)).sail(5, 10.0, 90.0, 60).name("NORTHERN STAR II", Some(9000001));
+    let mut b = Ship::new(273_000_052, 59.0, 23.0);
+    b.sail(10, 10.0, 90.0, 60).name("NORTHERN STAR", Some(9000001));
+    let alerts = run(vec![&a, &b]);
+    let ic = of_kind(&alerts, AlertKind::IdentityChange);
+    assert!(ic.iter().any(|x| x.mmsi == 230_000_051 && x.evidence["field"] == "name"), "{alerts:#?}");
+    assert!(ic.iter().any(|x| x.mmsi == 273_000_052 && x.other_mmsi == Some(230_000_051) && x.summary.contains("flag change")));
+}
+
+#[test]
+fn trawler_crossing_again_and_again_but_not_a_ferry() {
+    let mut trawler = Ship::new(257_000_061, CABLE_LAT + 0.02, 25.0);
+    for _ in 0..5 {
+        trawler.sail(25, 4.0, 180.0, 60).sail(25, 4.0, 0.0, 60);
+    }
+    let mut ferry = Ship::new(230_000_062, CABLE_LAT + 0.1, 24.2);
+    ferry.sail(60, 15.0, 180.0, 10).sail(60, 15.0, 0.0, 10);
+    let alerts = run(vec![&trawler, &ferry]);
+    let r = of_kind(&alerts, AlertKind::RepeatedCrossing);
+    assert!(r.iter().any(|a| a.mmsi == 257_000_061 && a.evidence["crossings"].as_u64().unwrap() >= 6), "{alerts:#?}");
+    assert!(r.iter().all(|a| a.mmsi == 257_000_061));
+}
+
+#[test]
+fn drifting_over_the_cable_but_not_at_anchor() {
+    let mut nuc = Ship::new(636_000_071, CABLE_LAT + 0.004, 24.3);
+    nuc.drift(40, 1.2, 200.0, 290, 2);
+    let mut anchored = Ship::new(230_000_072, 59.65, 26.7);
+    anchored.drift(60, 0.2, 10.0, 200, 1);
+    let alerts = run(vec![&nuc, &anchored]);
+    let d = of_kind(&alerts, AlertKind::Drift);
+    assert!(d.iter().any(|a| a.mmsi == 636_000_071), "{alerts:#?}");
+    assert!(d.iter().all(|a| a.mmsi == 636_000_071));
+}
+
+#[test]
+fn same_input_same_alerts() {
+    let mut ship = Ship::new(WATCHED, 60.0, 24.5);
+    ship.name("EAGLE S", Some(9329760)).sail(60, 10.0, 180.0, 10).sail(60, 6.0, 180.0, 10);
+    let a: Vec<String> = run(vec![&ship]).iter().map(Alert::to_json).collect();
+    let b: Vec<String> = run(vec![&ship]).iter().map(Alert::to_json).collect();
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+}
