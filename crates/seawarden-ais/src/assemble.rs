@@ -26,6 +26,9 @@ impl Default for AssemblyLimits {
 }
 
 /// What happened to a fragment fed to the assembler.
+// The payload is returned inline on purpose: boxing it would allocate once per
+// multi-part message on the decoding hot path.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Assembled {
     /// The message is not complete yet.

@@ -218,7 +218,6 @@ impl<W: World> Engine<W> {
             }
             _ => {}
         }
-        self.stats.alert_events = self.stats.alert_events.max(0);
     }
 
     /// Moves data time forward to `t`, running periodic checks.

@@ -120,11 +120,9 @@ impl AnchorDrag {
                 }
                 cx.episodes.hold(key, Observation { start_ms: since, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: infra, zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name });
             }
-        } else if !slow_now {
-            if st.slow.take().is_some() {
-                st.crossed.clear();
-                cx.episodes.end(key, p.time_ms);
-            }
+        } else if !slow_now && st.slow.take().is_some() {
+            st.crossed.clear();
+            cx.episodes.end(key, p.time_ms);
         }
         if st.history.back().is_none_or(|h| p.time_ms - h.0 >= 60_000) {
             st.history.push_back((p.time_ms, sog, cog));

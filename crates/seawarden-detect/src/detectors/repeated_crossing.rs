@@ -19,10 +19,13 @@ use crate::engine::{Cx, Place};
 use crate::episode::{EpisodeKey, Observation};
 use crate::world::World;
 
+/// A crossing: time and point.
+type CrossingAt = (i64, f64, f64);
+
 /// Crossing times per (vessel, feature).
 #[derive(Default)]
 pub struct RepeatedCrossing {
-    crossings: HashMap<(u32, u32), VecDeque<(i64, f64, f64)>>,
+    crossings: HashMap<(u32, u32), VecDeque<CrossingAt>>,
 }
 
 impl RepeatedCrossing {
