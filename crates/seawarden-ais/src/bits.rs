@@ -474,12 +474,17 @@ impl BitWriter {
         Self::default()
     }
 
-    /// Appends the low `n` bits (0-64) of `value`. Payloads longer than
+    /// Appends `value` as an `n`-bit field (wider than 64: zero-extended). Payloads longer than
     /// [`MAX_PAYLOAD_BITS`] are truncated.
     #[inline]
     pub fn u(&mut self, n: u32, value: u64) -> &mut Self {
         if n == 0 || self.payload.len + n as usize > MAX_PAYLOAD_BITS {
             return self;
+        }
+        if n > 64 {
+            // Wider fields: zero high bits, then the value.
+            self.payload.len += (n - 64) as usize;
+            return self.u(64, value);
         }
         let masked = if n == 64 { value } else { value & ((1u64 << n) - 1) };
         let at = self.payload.len;

@@ -52,11 +52,13 @@ pub enum RejectReason {
     PayloadTooShort,
     /// Payload longer than the message type allows.
     PayloadTooLong,
+    /// A layout-selecting field holds an undefined value.
+    InvalidField,
 }
 
 impl RejectReason {
     /// Every reason, in report order.
-    pub const ALL: [RejectReason; 10] = [
+    pub const ALL: [RejectReason; 11] = [
         RejectReason::BadChecksum,
         RejectReason::Truncated,
         RejectReason::BadTagBlock,
@@ -67,6 +69,7 @@ impl RejectReason {
         RejectReason::UnknownType,
         RejectReason::PayloadTooShort,
         RejectReason::PayloadTooLong,
+        RejectReason::InvalidField,
     ];
 
     /// A stable snake_case name, used in reports and metrics.
@@ -82,6 +85,7 @@ impl RejectReason {
             RejectReason::UnknownType => "unknown_type",
             RejectReason::PayloadTooShort => "payload_too_short",
             RejectReason::PayloadTooLong => "payload_too_long",
+            RejectReason::InvalidField => "invalid_field",
         }
     }
 
@@ -98,6 +102,7 @@ impl RejectReason {
             DecodeError::UnknownType(_) => RejectReason::UnknownType,
             DecodeError::TooShort { .. } => RejectReason::PayloadTooShort,
             DecodeError::TooLong { .. } => RejectReason::PayloadTooLong,
+            DecodeError::InvalidField { .. } => RejectReason::InvalidField,
         }
     }
 

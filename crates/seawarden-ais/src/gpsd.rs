@@ -1,17 +1,34 @@
 //! gpsd-style JSON for decoded messages (one object per message).
 //!
 //! Field names and scaling follow gpsd's AIVDM JSON (`"scaled":true`), the de
-//! facto convention, with these deliberate differences:
+//! facto convention, with these deliberate differences (each one checked
+//! against gpsd 3.22's `gpsdecode` on every bundled log by the
+//! `gpsd_differential` test; details and figures in docs/gpsd-differences.md):
 //! - values the standard marks "not available" are omitted, not printed as
-//!   magic numbers (no `"heading":511`, no `"turn":"nan"`, no `lon` 181);
-//! - `rx_time` (RFC 3339) and `source` are added when the input carries them;
+//!   magic numbers (no `"heading":511`, no `"turn":"nan"`, no `lon` 181), and
+//!   so are values outside a field's defined range (heading 360-510, |lat| > 90);
+//!   a date/time string (`timestamp`, `eta`) with such a part is omitted, its
+//!   valid parts are printed separately (`year`..`second`, `eta_month`..);
+//! - `rx_time` (RFC 3339), `source` and `channel` are added when known;
+//! - `turn` keeps its sign (left turns negative) and one decimal (gpsd prints
+//!   the rounded magnitude); speed 102.2 is a number (gpsd prints `"fast"`);
 //! - type 24 parts A and B are printed as they arrive (gpsd merges them);
 //!   `vendorid` is the 3-character manufacturer id of M.1371-5 (gpsd prints
 //!   the older 7-character field);
 //! - type 27 `status` is the numeric code with `status_text` beside it, as in
 //!   types 1-3 (gpsd prints the text under `status`);
 //! - type 22 and 23 corners are numbers, not strings;
-//! - binary applications that Seawarden decodes add their fields beside `data`.
+//! - types 25/26 addressed: the 2 spare bits after the destination
+//!   (M.1371-5 Tables 80, 82) are skipped before `app_id` and `data` (gpsd
+//!   reads them from bit 70); type 26 `radio` is decoded (gpsd prints 0);
+//! - type 9 `regional` is the 7 regional bits (gpsd includes the
+//!   altitude-sensor bit above them);
+//! - entries a short payload cuts off (types 7, 13, 15, 20) are not decoded
+//!   (gpsd reads past the end);
+//! - `_text` legends use the M.1371-5 wording (gpsd: "Reserved" for status
+//!   11, 12, 14; "INVALID EPFD" for 15, internal GNSS);
+//! - binary applications that Seawarden decodes add their fields beside `data`
+//!   (gpsd prints them instead of `data`).
 
 use crate::decoder::Decoded;
 use crate::json::{write_str, JsonWriter};

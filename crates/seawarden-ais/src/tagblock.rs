@@ -60,7 +60,7 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
         return Err(TagBlockError::Malformed);
     }
     let unchecked = checksum(body) != expected;
-    if unchecked && expected != 0 {
+    if unchecked && expected != 0 && checksum_without_group(body) != Some(expected) {
         return Err(TagBlockError::BadChecksum);
     }
     let mut tb = TagBlock { unchecked, ..TagBlock::default() };
@@ -92,6 +92,28 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
         }
     }
     Ok((tb, end + 1))
+}
+
+/// The checksum of the block without its `g:` field. Norway's Kystverket
+/// feed sends group tag blocks whose checksum covers only the other fields
+/// (`\g:2-2-9999,c:1565218821*5E\`, where 5E is the checksum of
+/// `c:1565218821`); such blocks are accepted as unchecked.
+fn checksum_without_group(body: &[u8]) -> Option<u8> {
+    let mut found = false;
+    let mut sum = 0u8;
+    let mut first = true;
+    for field in body.split(|&c| c == b',') {
+        if field.starts_with(b"g:") {
+            found = true;
+            continue;
+        }
+        if !first {
+            sum ^= b',';
+        }
+        first = false;
+        sum ^= checksum(field);
+    }
+    found.then_some(sum)
 }
 
 /// Parses an unsigned or signed decimal integer; a fractional part is dropped.
@@ -169,6 +191,10 @@ mod tests {
         assert_eq!(parse_tag_block(block.as_bytes()).unwrap().0.time_ms, Some(1_541_030_400_123));
         assert_eq!(parse_tag_block(b"\\s:x,c:1*01\\"), Err(TagBlockError::BadChecksum));
         assert!(parse_tag_block(b"\\c:1420030798*00\\").unwrap().0.unchecked);
+        // Kystverket: the checksum leaves out the g: field.
+        let (tb, _) = parse_tag_block(b"\\g:2-2-9999,c:1565218821*5E\\").unwrap();
+        assert!(tb.unchecked);
+        assert_eq!(tb.group, Some((2, 2, 9999)));
         assert_eq!(parse_tag_block(b"\\s:x,c:1"), Err(TagBlockError::Malformed));
         assert_eq!(parse_tag_block(b"\\:,c:1364272372*4E\\").unwrap_err(), TagBlockError::Malformed);
     }

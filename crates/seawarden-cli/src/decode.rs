@@ -190,7 +190,7 @@ pub fn stats_report(s: &Stats, seconds: f64) -> String {
     let _ = writeln!(r, "  wrappers   {:>12}  ($PGHP headers, lone tag blocks; {} bad)", s.wrappers, s.bad_wrappers);
     let _ = writeln!(r, "  non_ais    {:>12}  (skipped: other NMEA, CSV headers, noise)", s.non_ais);
     let _ = writeln!(r, "  blank      {:>12}", s.blank);
-    let _ = writeln!(r, "sentences    {:>12}", s.sentences);
+    let _ = writeln!(r, "sentences    {:>12}  ({} after tag blocks with an unchecked `*00` or partial checksum)", s.sentences, s.unchecked_tag_blocks);
     let _ = writeln!(r, "  decoded    {:>12}", s.decoded_sentences);
     let _ = writeln!(r, "  rejected   {:>12}", s.rejected_total());
     for reason in RejectReason::ALL {

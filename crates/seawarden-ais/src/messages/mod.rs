@@ -37,6 +37,14 @@ pub enum DecodeError {
         /// Bits received.
         bits: usize,
     },
+    /// A field that selects the layout holds an undefined value (type 24
+    /// part number 2 or 3).
+    InvalidField {
+        /// The message type.
+        msg_type: u8,
+        /// The field.
+        field: &'static str,
+    },
 }
 
 impl std::fmt::Display for DecodeError {
@@ -46,6 +54,7 @@ impl std::fmt::Display for DecodeError {
             DecodeError::TooShort { msg_type, bits } => {
                 write!(f, "type {msg_type} payload too short ({bits} bits)")
             }
+            DecodeError::InvalidField { msg_type, field } => write!(f, "type {msg_type}: invalid {field}"),
             DecodeError::TooLong { msg_type, bits } => {
                 write!(f, "type {msg_type} payload too long ({bits} bits)")
             }
@@ -146,6 +155,18 @@ const LENGTH_BOUNDS: [(usize, usize); 28] = [
     (96, 104),   // 27
 ];
 
+/// Least length of a type 25 or 26 payload for the mode its flags announce
+/// (ITU-R M.1371-5 Tables 80 and 82): the 40-bit header with the two flags,
+/// the destination (30 bits and 2 spare) when addressed, the application id
+/// (16 bits) when structured, and for type 26 the 20-bit communication state.
+/// Shorter payloads would have those fields read from bits that were never
+/// sent.
+fn binary_mode_min_bits(msg_type: u8, payload: &Payload) -> usize {
+    let addressed = payload.bits(38, 1) != 0;
+    let structured = payload.bits(39, 1) != 0;
+    40 + if addressed { 32 } else { 0 } + if structured { 16 } else { 0 } + if msg_type == 26 { 20 } else { 0 }
+}
+
 impl AisMessage {
     /// Decodes an unpacked payload.
     pub fn decode(payload: &Payload) -> Result<AisMessage, DecodeError> {
@@ -162,6 +183,9 @@ impl AisMessage {
         }
         if bits > max {
             return Err(DecodeError::TooLong { msg_type, bits });
+        }
+        if matches!(msg_type, 25 | 26) && bits < binary_mode_min_bits(msg_type, payload) {
+            return Err(DecodeError::TooShort { msg_type, bits });
         }
         let mut r = payload.reader();
         r.skip(6);
@@ -188,6 +212,7 @@ impl AisMessage {
             21 => AisMessage::AidToNavigation(AidToNavigation::decode(h, &mut r)),
             22 => AisMessage::ChannelManagement(ChannelManagement::decode(h, &mut r)),
             23 => AisMessage::GroupAssignment(GroupAssignment::decode(h, &mut r)),
+            24 if payload.bits(38, 2) >= 2 => return Err(DecodeError::InvalidField { msg_type, field: "part number" }),
             24 => AisMessage::StaticDataReport(StaticDataReport::decode(h, &mut r)),
             25 => AisMessage::SingleSlotBinary(Box::new(SingleSlotBinary::decode(h, &mut r))),
             26 => AisMessage::MultiSlotBinary(Box::new(MultiSlotBinary::decode(h, &mut r))),
@@ -481,5 +506,65 @@ pub fn ship_type_text(t: u8) -> &'static str {
         95..=98 => "Other Type, Reserved for future use",
         99 => "Other Type, no additional information",
         _ => "Unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(armored: &str, fill: u8) -> Result<AisMessage, DecodeError> {
+        AisMessage::decode(&Payload::from_armored(armored.as_bytes(), fill).expect("payload"))
+    }
+
+    /// Type 26 payloads too short for their addressed/structured mode are
+    /// rejected instead of decoded from bits that were not sent (gpsd rejects
+    /// them too: "too short for mode"). From libais/test.aivdm and
+    /// amsa_risky/exact-earth-augmented.txt.
+    #[test]
+    fn type26_too_short_for_its_mode_is_rejected() {
+        for (armored, fill, bits) in [("J5FHobDR7Cjr", 0, 72), ("JqW<tSu5vVdhT@", 4, 80), ("J0Qc24T>@P", 0, 60)] {
+            assert_eq!(decode(armored, fill), Err(DecodeError::TooShort { msg_type: 26, bits }), "{armored}");
+        }
+    }
+
+    /// The mode minimum: addressed + structured type 25 needs 88 bits.
+    #[test]
+    fn type25_mode_minimum() {
+        let build = |extra: usize| {
+            let mut w = crate::bits::BitWriter::new();
+            w.u(6, 25).u(2, 0).u(30, 123_456_789).flag(true).flag(true).u(30, 987_654_321).u(2, 0).u(16, 0x1234);
+            for _ in 0..extra {
+                w.flag(true);
+            }
+            w.finish()
+        };
+        assert!(matches!(AisMessage::decode(&build(0)), Ok(AisMessage::SingleSlotBinary(_))));
+        let mut short = crate::bits::BitWriter::new();
+        short.u(6, 25).u(2, 0).u(30, 123_456_789).flag(true).flag(true).u(30, 987_654_321).u(2, 0).u(8, 0x12);
+        assert_eq!(AisMessage::decode(&short.finish()), Err(DecodeError::TooShort { msg_type: 25, bits: 80 }));
+        let Ok(AisMessage::SingleSlotBinary(b)) = AisMessage::decode(&build(8)) else { panic!("not type 25") };
+        assert_eq!((b.dest_mmsi, b.app.map(|a| (a.dac, a.fid)), b.data.len()), (Some(987_654_321), Some((0x1234 >> 6, 0x34)), 8));
+    }
+}
+
+#[cfg(test)]
+mod part_number_tests {
+    use super::*;
+    use crate::bits::BitWriter;
+
+    #[test]
+    fn type24_part_numbers_2_and_3_are_rejected() {
+        for part in 0..4u64 {
+            let mut w = BitWriter::new();
+            w.u(6, 24).u(2, 0).u(30, 235_000_001).u(2, part).u(128, 0);
+            let p = w.finish();
+            let r = AisMessage::decode(&p);
+            if part >= 2 {
+                assert_eq!(r, Err(DecodeError::InvalidField { msg_type: 24, field: "part number" }));
+            } else {
+                assert!(r.is_ok(), "part {part}: {r:?}");
+            }
+        }
     }
 }

@@ -353,6 +353,10 @@ pub struct AidToNavigation {
 impl AidToNavigation {
     pub(crate) fn decode(header: Header, r: &mut BitReader<'_>) -> Self {
         let aid_type = nonzero(r.u8(5));
+        // The name field continues in the extension only when it is full: none
+        // of its 20 characters is the `@` terminator (trailing spaces count).
+        let name_at = r.pos();
+        let name_full = (0..20).all(|i| r.payload().bits(name_at + 6 * i, 6) != 0);
         let mut name: AisText<34> = r.text(20);
         let accuracy = r.flag();
         let lon = lon_1e4(r.i(28));
@@ -367,10 +371,18 @@ impl AidToNavigation {
         let assigned = r.flag();
         r.skip(1);
         let ext_chars = r.remaining() / 6;
-        if ext_chars > 0 && name.len() == 20 {
+        if ext_chars > 0 && name_full {
             let ext: AisText<14> = r.text(ext_chars.min(14));
-            for &c in ext.as_bytes() {
-                name.push(c);
+            if !ext.is_empty() {
+                // The spaces the name field ends with are part of the name
+                // when an extension follows them (as gpsd, libais and pyais
+                // join the two).
+                while name.len() < 20 {
+                    name.push(b' ');
+                }
+                for &c in ext.as_bytes() {
+                    name.push(c);
+                }
             }
         }
         AidToNavigation {
@@ -473,5 +485,38 @@ impl LongRangePosition {
             gnss: r.flag(),
             spare: r.flag(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bits::Payload;
+
+    fn decode(armored: &str, fill: u8) -> AisMessage {
+        AisMessage::decode(&Payload::from_armored(armored.as_bytes(), fill).expect("payload")).expect("message")
+    }
+
+    /// A name field padded with spaces and followed by an extension: the two
+    /// are joined, spaces included (gpsd prints "B. OCEANIA WRECK    &"; the
+    /// extension used to be dropped because the trimmed name was shorter than
+    /// 20 characters). From amsa_risky/exact-earth-augmented.txt.
+    #[test]
+    fn aid_to_navigation_name_extension_after_space_padding() {
+        let m = decode("E>m>80N1G@7QRPW4Ph;a2QUh@@@3d3fn0IlnQT<S;;wP19P", 2);
+        let AisMessage::AidToNavigation(a) = m else { panic!("not type 21: {m:?}") };
+        assert_eq!(a.name.as_str(), "B. OCEANIA WRECK    &");
+    }
+
+    /// A name cut short by `@` is complete: nothing after it is appended.
+    #[test]
+    fn aid_to_navigation_name_terminated_by_at_sign_ignores_extension() {
+        let mut w = crate::bits::BitWriter::new();
+        w.u(6, 21).u(2, 0).u(30, 992_351_000).u(5, 1).text(20, "BUOY");
+        w.u(1, 0).i(28, 0).i(27, 0).u(30, 0).u(4, 0).u(6, 60).u(1, 0).u(8, 0).u(3, 0).u(1, 0);
+        w.text(2, "XY");
+        let m = AisMessage::decode(&w.finish()).expect("message");
+        let AisMessage::AidToNavigation(a) = m else { panic!("not type 21: {m:?}") };
+        assert_eq!(a.name.as_str(), "BUOY");
     }
 }

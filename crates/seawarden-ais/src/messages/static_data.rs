@@ -126,6 +126,7 @@ pub fn is_auxiliary_craft(mmsi: u32) -> bool {
 impl StaticDataReport {
     pub(crate) fn decode(header: Header, r: &mut BitReader<'_>) -> Self {
         let part_num = r.u8(2);
+        // Part numbers 2 and 3 are rejected before decoding (`AisMessage::decode`).
         let part = if part_num == 0 {
             StaticDataPart::A { shipname: r.text(20) }
         } else {
