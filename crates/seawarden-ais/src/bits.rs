@@ -108,7 +108,13 @@ impl Payload {
     #[inline]
     pub fn clear(&mut self) {
         let used = self.len.div_ceil(64).min(WORDS);
-        self.words[..used].fill(0);
+        // Most payloads fit three words: clear those without a memset call.
+        self.words[0] = 0;
+        self.words[1] = 0;
+        self.words[2] = 0;
+        if used > 3 {
+            self.words[3..used].fill(0);
+        }
         self.len = 0;
     }
 
@@ -196,19 +202,49 @@ impl Payload {
             if !ok {
                 return Err(PayloadError::BadCharacter);
             }
-            self.words[w..w + 3].copy_from_slice(&words);
+            self.words[w] = words[0];
+            self.words[w + 1] = words[1];
+            self.words[w + 2] = words[2];
             w += 3;
         }
+        // The tail (under 32 characters) as one more block, padded with '0'
+        // (zero bits) group by group. A partial group is read as the last 8
+        // bytes of the payload, shifted: no variable-length copy.
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut padded = [b'0'; 32];
-            padded[..rest.len()].copy_from_slice(rest);
-            let (words, ok) = block(&padded);
+            let r = rest.len();
+            let mut g = [0u64; 4];
+            let mut ok = true;
+            for (k, g) in g.iter_mut().enumerate() {
+                let from = k * 8;
+                let x = if from + 8 <= r {
+                    u64::from_le_bytes(rest[from..from + 8].try_into().expect("8 bytes"))
+                } else if from < r {
+                    let n = r - from;
+                    if armored.len() >= 8 {
+                        let last8 = u64::from_le_bytes(armored[armored.len() - 8..].try_into().expect("8 bytes"));
+                        (last8 >> (8 * (8 - n))) | (0x3030_3030_3030_3030u64 << (8 * n))
+                    } else {
+                        let mut b = *b"00000000";
+                        for (i, &c) in rest[from..].iter().enumerate() {
+                            b[i] = c;
+                        }
+                        u64::from_le_bytes(b)
+                    }
+                } else {
+                    0x3030_3030_3030_3030
+                };
+                let (v, valid) = unarmor8(x);
+                ok &= valid;
+                *g = v;
+            }
             if !ok {
                 return Err(PayloadError::BadCharacter);
             }
-            let used = (rest.len() * 6).div_ceil(64);
-            self.words[w..w + used].copy_from_slice(&words[..used]);
+            // Words past the data are zero (padding), so all three are written.
+            self.words[w] = g[0] << 16 | g[1] >> 32;
+            self.words[w + 1] = g[1] << 32 | g[2] >> 16;
+            self.words[w + 2] = g[2] << 48 | g[3];
         }
         self.len = armored.len() * 6;
         Ok(())
@@ -278,10 +314,13 @@ impl Payload {
     #[inline]
     pub fn hash64(&self) -> u64 {
         let used = self.len.div_ceil(64).min(WORDS);
-        let mut h = (self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        for &w in &self.words[..used] {
-            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517C_C1B7_2722_0A95);
+        // Independent rotations keep the words' contributions apart without a
+        // chain of multiplications; one multiply mixes at the end.
+        let mut h = self.len as u64;
+        for (i, &w) in self.words[..used].iter().enumerate() {
+            h ^= w.rotate_left((i as u32 * 23) % 64) ^ (i as u64) << 56;
         }
+        let h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         h ^ (h >> 29)
     }
 

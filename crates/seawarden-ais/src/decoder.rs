@@ -14,7 +14,7 @@
 
 use crate::assemble::{Assembled, Assembler, AssemblyLimits, Fragment};
 use crate::bits::{Payload, PayloadError};
-use crate::messages::{AisMessage, DecodeError};
+use crate::messages::{AisMessage, DecodeError, Header, UtcInquiry};
 use crate::meta::{parse_iso8601, utc_ms, Meta, Source};
 use crate::nmea::{checksum, hex2, parse_sentence, FrameError, Sentence};
 use crate::tagblock::{parse_int, parse_tag_block, unix_to_ms, TagBlock, TagBlockError};
@@ -275,6 +275,8 @@ pub struct Decoder {
     pending_meta: Option<LineMeta>,
     /// Reused for every single-part payload, to avoid moving 150 bytes around.
     scratch: Payload,
+    /// Every message is decoded in place here and lent to the sink.
+    slot: Decoded,
 }
 
 impl Default for Decoder {
@@ -291,7 +293,7 @@ impl Decoder {
 
     /// A decoder with the given settings.
     pub fn with_config(config: DecoderConfig) -> Self {
-        Decoder { assembler: Assembler::new(config.assembly), stats: Stats::default(), pending_meta: None, scratch: Payload::new() }
+        Decoder { assembler: Assembler::new(config.assembly), stats: Stats::default(), pending_meta: None, scratch: Payload::new(), slot: Decoded { message: AisMessage::UtcInquiry(UtcInquiry { header: Header::default(), dest_mmsi: 0 }), meta: Meta::default() } }
     }
 
     /// The counts so far.
@@ -467,7 +469,7 @@ impl Decoder {
         if s.total == 1 && tag.group.is_none_or(|g| g.1 == 1) {
             self.scratch.clear();
             match self.scratch.push_armored(s.payload).and_then(|_| self.scratch.truncate_fill(s.fill_bits)) {
-                Ok(()) => Self::emit(&mut self.stats, &self.scratch, meta, 1, raw, sink),
+                Ok(()) => Self::emit(&mut self.stats, &mut self.slot, &self.scratch, meta, 1, raw, sink),
                 Err(e) => self.reject(RejectReason::from_payload(e), 1, raw, sink),
             }
             return;
@@ -493,19 +495,19 @@ impl Decoder {
         });
         match result {
             Assembled::Pending => {}
-            Assembled::Complete(p, meta, count) => Self::emit(&mut self.stats, &p, meta, count as u64, raw, sink),
+            Assembled::Complete(p, meta, count) => Self::emit(&mut self.stats, &mut self.slot, &p, meta, count as u64, raw, sink),
             Assembled::Invalid(e, count) => self.reject(RejectReason::from_payload(e), count as u64, raw, sink),
         }
     }
 
     #[inline]
-    fn emit(stats: &mut Stats, payload: &Payload, meta: Meta, sentences: u64, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
-        match AisMessage::decode(payload) {
-            Ok(message) => {
-                let meta = Meta { payload_hash: payload.hash64(), ..meta };
+    fn emit(stats: &mut Stats, slot: &mut Decoded, payload: &Payload, meta: Meta, sentences: u64, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
+        match slot.message.decode_into(payload) {
+            Ok(()) => {
+                slot.meta = Meta { payload_hash: payload.hash64(), ..meta };
                 stats.decoded_sentences += sentences;
-                stats.messages_by_type[message.msg_type() as usize] += 1;
-                sink(Event::Message(&Decoded { message, meta }));
+                stats.messages_by_type[slot.message.msg_type() as usize] += 1;
+                sink(Event::Message(slot));
             }
             Err(e) => {
                 let reason = RejectReason::from_decode(e);

@@ -10,10 +10,10 @@ fn header(msg_type: u8) -> impl Strategy<Value = Header> {
 }
 
 fn lon() -> impl Strategy<Value = Option<f64>> {
-    prop::option::of((-108_000_000i64..=108_000_000).prop_map(|r| r as f64 / 600_000.0))
+    prop::option::of((-108_000_000i64..=108_000_000).prop_map(|r| r as f64 * DEG_PER_1E4_MIN))
 }
 fn lat() -> impl Strategy<Value = Option<f64>> {
-    prop::option::of((-54_000_000i64..=54_000_000).prop_map(|r| r as f64 / 600_000.0))
+    prop::option::of((-54_000_000i64..=54_000_000).prop_map(|r| r as f64 * DEG_PER_1E4_MIN))
 }
 fn speed() -> impl Strategy<Value = Option<f32>> {
     prop::option::of((0u16..1023).prop_map(|r| r as f32 / 10.0))
@@ -157,7 +157,7 @@ fn static_data_24() -> impl Strategy<Value = AisMessage> {
 }
 
 fn long_range() -> impl Strategy<Value = AisMessage> {
-    (header(27), any::<bool>(), any::<bool>(), prop::option::of(0u8..15), prop::option::of((-108_000i64..=108_000).prop_map(|r| r as f64 / 600.0)), prop::option::of((-54_000i64..=54_000).prop_map(|r| r as f64 / 600.0)), prop::option::of(0u8..63), prop::option::of(0u16..360), any::<bool>(), any::<bool>())
+    (header(27), any::<bool>(), any::<bool>(), prop::option::of(0u8..15), prop::option::of((-108_000i64..=108_000).prop_map(|r| r as f64 * DEG_PER_1E1_MIN)), prop::option::of((-54_000i64..=54_000).prop_map(|r| r as f64 * DEG_PER_1E1_MIN)), prop::option::of(0u8..63), prop::option::of(0u16..360), any::<bool>(), any::<bool>())
         .prop_map(|(header, accuracy, raim, status, lon, lat, speed, course, gnss, spare)| AisMessage::LongRange(LongRangePosition { header, accuracy, raim, status, lon, lat, speed, course, gnss, spare }))
 }
 

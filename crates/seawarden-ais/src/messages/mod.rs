@@ -170,6 +170,16 @@ fn binary_mode_min_bits(msg_type: u8, payload: &Payload) -> usize {
 impl AisMessage {
     /// Decodes an unpacked payload.
     pub fn decode(payload: &Payload) -> Result<AisMessage, DecodeError> {
+        let mut m = AisMessage::UtcInquiry(UtcInquiry { header: Header::default(), dest_mmsi: 0 });
+        m.decode_into(payload)?;
+        Ok(m)
+    }
+
+    /// Decodes into `self`, overwriting it in place (what the streaming
+    /// decoder does: no large message value is moved around). On error `self`
+    /// is unchanged.
+    #[inline]
+    pub fn decode_into(&mut self, payload: &Payload) -> Result<(), DecodeError> {
         let bits = payload.len();
         if bits < 6 {
             return Err(DecodeError::TooShort { msg_type: 0, bits });
@@ -192,7 +202,7 @@ impl AisMessage {
         let repeat = r.u8(2);
         let mmsi = r.u32(30);
         let h = Header { msg_type, repeat, mmsi };
-        Ok(match msg_type {
+        *self = match msg_type {
             1..=3 => AisMessage::Position(PositionReport::decode(h, &mut r)),
             4 | 11 => AisMessage::BaseStation(BaseStationReport::decode(h, &mut r)),
             5 => AisMessage::StaticVoyage(StaticVoyageData::decode(h, &mut r)),
@@ -218,7 +228,8 @@ impl AisMessage {
             26 => AisMessage::MultiSlotBinary(Box::new(MultiSlotBinary::decode(h, &mut r))),
             27 => AisMessage::LongRange(LongRangePosition::decode(h, &mut r)),
             _ => unreachable!("type bounds checked above"),
-        })
+        };
+        Ok(())
     }
 
     /// The common header: type, repeat indicator and MMSI.
@@ -310,28 +321,33 @@ pub struct Fix {
 
 // ---- shared field conversions -------------------------------------------------
 
+/// Degrees per 1/10,000 minute (multiplying is cheaper than dividing).
+pub const DEG_PER_1E4_MIN: f64 = 1.0 / 600_000.0;
+/// Degrees per 1/10 minute.
+pub const DEG_PER_1E1_MIN: f64 = 1.0 / 600.0;
+
 /// Longitude in 1/10,000 minute (28 bits); 181° is "not available".
 #[inline(always)]
 pub(crate) fn lon_1e4(raw: i64) -> Option<f64> {
-    (raw != 108_600_000 && (-108_000_000..=108_000_000).contains(&raw)).then(|| raw as f64 / 600_000.0)
+    (raw != 108_600_000 && (-108_000_000..=108_000_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E4_MIN)
 }
 
 /// Latitude in 1/10,000 minute (27 bits); 91° is "not available".
 #[inline(always)]
 pub(crate) fn lat_1e4(raw: i64) -> Option<f64> {
-    (raw != 54_600_000 && (-54_000_000..=54_000_000).contains(&raw)).then(|| raw as f64 / 600_000.0)
+    (raw != 54_600_000 && (-54_000_000..=54_000_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E4_MIN)
 }
 
 /// Longitude in 1/10 minute (18 bits); 181° is "not available".
 #[inline(always)]
 pub(crate) fn lon_1e1(raw: i64) -> Option<f64> {
-    (raw != 108_600 && (-108_000..=108_000).contains(&raw)).then(|| raw as f64 / 600.0)
+    (raw != 108_600 && (-108_000..=108_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E1_MIN)
 }
 
 /// Latitude in 1/10 minute (17 bits); 91° is "not available".
 #[inline(always)]
 pub(crate) fn lat_1e1(raw: i64) -> Option<f64> {
-    (raw != 54_600 && (-54_000..=54_000).contains(&raw)).then(|| raw as f64 / 600.0)
+    (raw != 54_600 && (-54_000..=54_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E1_MIN)
 }
 
 /// Speed over ground in 1/10 knot (10 bits); 1023 is "not available", 1022 means
