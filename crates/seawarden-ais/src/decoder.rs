@@ -352,7 +352,7 @@ impl Decoder {
             let suffix = if rest.is_empty() { LineMeta::default() } else { trailing_meta(suffix_after_last_checksum(rest)) };
             LineMeta { time_ms: prefix, source: None }.or(suffix)
         };
-        let mut line_meta_cache: Option<LineMeta> = None;
+        let mut line_meta_cache = LineMeta::default();
         let mut sentences = 0;
         let mut lone_tag: Option<Result<TagBlock<'_>, TagBlockError>> = None;
         let mut pos = start;
@@ -405,10 +405,10 @@ impl Decoder {
             if sentences == 0 {
                 self.stats.ais_lines += 1;
                 let m = line_meta(&line[(pos + used).min(line.len())..]).or(self.pending_meta.take().unwrap_or_default());
-                line_meta_cache = Some(m);
+                line_meta_cache = m;
             }
             sentences += 1;
-            self.process(&tag, sentence, line_meta_cache.unwrap_or_default(), raw, sink);
+            self.process(&tag, sentence, &line_meta_cache, raw, sink);
             pos += used;
             // Some logs hold two sentences joined by a literal "\r\n".
             while line[pos..].starts_with(b"\\r") || line[pos..].starts_with(b"\\n") {
@@ -437,7 +437,7 @@ impl Decoder {
         let line_no = self.stats.lines;
         if line_no % 1024 == 0 {
             let stats = &mut self.stats;
-            let now = line_meta_cache.and_then(|m| m.time_ms);
+            let now = line_meta_cache.time_ms;
             self.assembler.expire(line_no, now, |n| {
                 stats.rejected[RejectReason::OrphanFragment as usize] += n;
                 sink(Event::Rejected { reason: RejectReason::OrphanFragment, count: n, line: None });
@@ -448,7 +448,7 @@ impl Decoder {
 
     /// Handles one sentence of a line: decodes it, or hands it to the assembler.
     #[inline]
-    fn process(&mut self, tag: &TagBlock<'_>, sentence: Result<Sentence<'_>, RejectReason>, line_meta: LineMeta, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
+    fn process(&mut self, tag: &TagBlock<'_>, sentence: Result<Sentence<'_>, RejectReason>, line_meta: &LineMeta, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         self.stats.sentences += 1;
         let s = match sentence {
             Ok(s) => s,
@@ -459,7 +459,10 @@ impl Decoder {
         };
         let meta = Meta {
             rx_time_ms: tag.time_ms.or(line_meta.time_ms),
-            source: tag.source_id().or(line_meta.source),
+            source: match tag.source {
+                Some(raw) => Some(Source::new(raw)),
+                None => line_meta.source,
+            },
             channel: s.channel,
             talker: s.talker,
             own_ship: s.own_ship,
