@@ -2,6 +2,8 @@
 
 mod decode;
 mod input;
+mod replay;
+mod world;
 
 use std::process::ExitCode;
 
@@ -20,12 +22,21 @@ struct Cli {
 enum Command {
     /// Decode AIS (NMEA 0183 / ITU-R M.1371) from files or stdin.
     Decode(decode::DecodeArgs),
+    /// Run tracking and every detector over AIS files; write alert episodes.
+    Replay(replay::ReplayArgs),
+    /// Print the detector configuration with every default (TOML).
+    Config,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(args) => decode::run(args),
+        Command::Replay(args) => replay::run(args),
+        Command::Config => {
+            print!("{}", seawarden_detect::Config::defaults_toml());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

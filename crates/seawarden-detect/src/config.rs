@@ -133,11 +133,13 @@ pub struct AisGap {
     pub coverage_radius_m: f64,
     /// How many other ships heard during the gap prove coverage.
     pub min_neighbours_heard: usize,
+    /// Longer silences are a new track (a ship back months later), not a gap, seconds.
+    pub max_gap_s: i64,
 }
 
 impl Default for AisGap {
     fn default() -> Self {
-        AisGap { interval_multiple: 30.0, min_gap_s: 20 * 60, coverage_radius_m: 20.0 * 1852.0, min_neighbours_heard: 2 }
+        AisGap { interval_multiple: 30.0, min_gap_s: 20 * 60, coverage_radius_m: 20.0 * 1852.0, min_neighbours_heard: 2, max_gap_s: 3 * 24 * 3600 }
     }
 }
 

@@ -150,6 +150,9 @@ pub struct Engine<W: World> {
     stats: EngineStats,
 }
 
+/// Positions within this distance of a port are never "on land".
+const LAND_PORT_EXEMPTION_M: f64 = 5_000.0;
+
 /// Detectors that look at every vessel run this often, in data time.
 const TICK_MS: i64 = 60_000;
 
@@ -193,7 +196,9 @@ impl<W: World> Engine<W> {
         self.advance(t);
         self.stats.observations += 1;
         let world = &self.world;
-        let update = self.tracker.apply(obs, |lat, lon| world.is_land(lat, lon));
+        // On land, and not in a port: harbour basins are often inside the
+        // generalised coastline.
+        let update = self.tracker.apply(obs, |lat, lon| world.is_land(lat, lon) && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none());
         let mmsi = obs.mmsi();
         let Some(vessel) = self.tracker.vessel(mmsi) else { return };
         let facts = self.facts.entry(mmsi).or_insert_with(|| VesselFacts { flag: self.world.flag(mmsi), ..VesselFacts::default() });
@@ -229,6 +234,11 @@ impl<W: World> Engine<W> {
         if self.next_tick_ms == i64::MIN {
             self.next_tick_ms = t + TICK_MS;
             return;
+        }
+        // After a long jump in data time (files from different periods, a
+        // feed outage) the minutes in between are not replayed one by one.
+        if t - self.next_tick_ms > 10 * TICK_MS {
+            self.next_tick_ms = t - TICK_MS;
         }
         while self.next_tick_ms <= t {
             let now = self.next_tick_ms;

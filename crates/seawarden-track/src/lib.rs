@@ -25,4 +25,4 @@ pub use grid::{CellGrid, GridEntry};
 pub use observation::{Observation, PositionObs, StaticObs};
 pub use reorder::Reorder;
 pub use tracker::{Tracker, TrackerConfig, TrackerStats, Update};
-pub use vessel::{mmsi_is_plausible, Class, Identity, IdentityChange, TrackPoint, TrackRing, Vessel, VesselFlags};
+pub use vessel::{mmsi_is_plausible, mmsi_is_special_station, Class, Identity, IdentityChange, TrackPoint, TrackRing, Vessel, VesselFlags};

@@ -117,6 +117,19 @@ pub struct VesselFlags {
     pub position_unavailable: bool,
 }
 
+/// True for an MMSI of a station type that is not a ship but exists: coast
+/// and base stations (00MIDxxxx), groups (0MIDxxxxx), SAR aircraft
+/// (111MIDxxx), SART/MOB/EPIRB (970/972/974xxxxxx), craft of a parent ship
+/// (98MIDxxxx) and aids to navigation (99MIDxxxx) (ITU-R M.585).
+pub fn mmsi_is_special_station(mmsi: u32) -> bool {
+    (2_000_000..=7_999_999).contains(&mmsi)
+        || (20_000_000..=79_999_999).contains(&mmsi)
+        || (111_200_000..=111_799_999).contains(&mmsi)
+        || matches!(mmsi / 1_000_000, 970 | 972 | 974)
+        || (982_000_000..=987_999_999).contains(&mmsi)
+        || (992_000_000..=997_999_999).contains(&mmsi)
+}
+
 /// True for a plausible ship station MMSI: nine digits starting with a
 /// maritime identification digit 2-7 (ITU-R M.585).
 pub fn mmsi_is_plausible(mmsi: u32) -> bool {

@@ -49,6 +49,9 @@ pub fn reporting_interval_s(class: Class, sog: Option<f32>, status: Option<u8>) 
     }
 }
 
+/// Silence after which a ship is no longer checked every minute.
+const STALE_MS: i64 = 24 * 3_600_000;
+
 /// Gaps open now, by vessel: the last fix before the silence.
 #[derive(Default)]
 pub struct AisGap {
@@ -91,7 +94,10 @@ impl AisGap {
             if !v.class.is_ship() || self.open.contains_key(&v.mmsi) || v.flags.invalid_mmsi {
                 continue;
             }
-            if now_ms - v.last_seen_ms < threshold_ms(cfg, v.class, &last) {
+            let silent = now_ms - v.last_seen_ms;
+            // Ships silent for a day are no longer watched here; if they come
+            // back, the gap is judged then (`on_position`).
+            if silent < threshold_ms(cfg, v.class, &last) || silent > STALE_MS {
                 continue;
             }
             if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) {
@@ -137,7 +143,7 @@ impl AisGap {
         let was_open = self.open.remove(&p.mmsi);
         let gap = p.time_ms - prev.time_ms;
         let cfg = cx.config;
-        if was_open.is_none() && (gap < threshold_ms(cfg, cx.vessel.class, prev) || place.in_port || !cx.vessel.class.is_ship() || cx.vessel.flags.invalid_mmsi) {
+        if was_open.is_none() && (gap < threshold_ms(cfg, cx.vessel.class, prev) || gap > cfg.ais_gap.max_gap_s * 1000 || place.in_port || !cx.vessel.class.is_ship() || cx.vessel.flags.invalid_mmsi) {
             return;
         }
         let heard = match was_open {

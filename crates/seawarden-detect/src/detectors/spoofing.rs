@@ -36,7 +36,7 @@ pub struct Spoofing {
 
 impl Spoofing {
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, on_land: bool) {
-        if !cx.vessel.class.is_ship() {
+        if !cx.vessel.class.is_ship() || seawarden_track::mmsi_is_special_station(p.mmsi) {
             return;
         }
         let cfg = &cx.config.spoofing;
