@@ -26,6 +26,54 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// Print the detector configuration with every default (TOML).
     Config,
+    /// Watchlists: convert public sanction lists to Seawarden's CSV.
+    #[command(subcommand)]
+    Watchlist(WatchlistCommand),
+}
+
+#[derive(Subcommand)]
+enum WatchlistCommand {
+    /// Convert the EU Annex XLII and OFAC SDN vessel lists to
+    /// `mmsi,imo,name,list,reason` CSV (see docs/watchlists.md).
+    Convert {
+        /// EU Council Regulation 833/2014 Annex XLII list (semicolon CSV).
+        #[arg(long, value_name = "FILE")]
+        eu: Vec<String>,
+        /// OFAC SDN vessels (JSON).
+        #[arg(long, value_name = "FILE")]
+        ofac: Vec<String>,
+        /// Output CSV; default stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+    },
+}
+
+fn watchlist(cmd: WatchlistCommand) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let WatchlistCommand::Convert { eu, ofac, out } = cmd;
+    if eu.is_empty() && ofac.is_empty() {
+        anyhow::bail!("nothing to convert: give --eu FILE and/or --ofac FILE");
+    }
+    let mut entries = Vec::new();
+    for path in &eu {
+        let c = seawarden_registry::convert_eu_annex_xlii(path).with_context(|| format!("cannot convert {path}"))?;
+        eprintln!("{}", c.report);
+        entries.extend(c.entries);
+    }
+    for path in &ofac {
+        let c = seawarden_registry::convert_ofac_sdn(path).with_context(|| format!("cannot convert {path}"))?;
+        eprintln!("{}", c.report);
+        entries.extend(c.entries);
+    }
+    match out {
+        Some(path) => {
+            let f = std::fs::File::create(&path).with_context(|| format!("cannot create {path}"))?;
+            seawarden_registry::write_csv(&entries, std::io::BufWriter::new(f))?;
+        }
+        None => seawarden_registry::write_csv(&entries, std::io::stdout().lock())?,
+    }
+    eprintln!("{} watchlist entries written", entries.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -33,6 +81,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Watchlist(cmd) => watchlist(cmd),
         Command::Config => {
             print!("{}", seawarden_detect::Config::defaults_toml());
             Ok(ExitCode::SUCCESS)
