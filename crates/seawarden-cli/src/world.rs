@@ -1,7 +1,7 @@
 //! The world for `replay`: infrastructure and zones from GeoJSON, land,
 //! ports, watchlists and flags, behind `seawarden_detect::World`.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -71,14 +71,14 @@ struct CellZone {
 /// each zone, and which edges cross it; a query counts the crossings of the
 /// segment from the point to the cell's centre with those few edges.
 struct PolygonIndex {
-    cells: HashMap<(i32, i32), Vec<CellZone>>,
+    cells: FastMap<(i32, i32), Vec<CellZone>>,
     /// Cell size, degrees: 0.1 for zones, 0.25 for continents of land.
     size: f64,
 }
 
 impl PolygonIndex {
     fn new(size: f64) -> Self {
-        PolygonIndex { cells: HashMap::new(), size }
+        PolygonIndex { cells: FastMap::default(), size }
     }
 
     fn cell(&self, lat: f64, lon: f64) -> (i32, i32) {
@@ -86,9 +86,9 @@ impl PolygonIndex {
     }
 
     fn add(&mut self, zone: u32, polygons: &[Vec<Vec<(f64, f64)>>]) {
-        let mut local: HashMap<(i32, i32), CellZone> = HashMap::new();
+        let mut local: FastMap<(i32, i32), CellZone> = FastMap::default();
         // Edges, rasterised conservatively (bounding box of each edge).
-        let mut rows: HashMap<i32, Vec<[f64; 4]>> = HashMap::new();
+        let mut rows: FastMap<i32, Vec<[f64; 4]>> = FastMap::default();
         let (mut rmin, mut rmax, mut cmin, mut cmax) = (i32::MAX, i32::MIN, i32::MAX, i32::MIN);
         for rings in polygons {
             for ring in rings {
@@ -209,7 +209,7 @@ struct Segment {
 pub struct GeoWorld {
     lines: Vec<Line>,
     segments: Vec<Segment>,
-    seg_grid: HashMap<(i32, i32), Vec<u32>>,
+    seg_grid: FastMap<(i32, i32), Vec<u32>>,
     zones: Vec<Zone>,
     zone_index: PolygonIndex,
     land_index: PolygonIndex,
@@ -223,7 +223,7 @@ impl GeoWorld {
         let mut w = GeoWorld {
             lines: Vec::new(),
             segments: Vec::new(),
-            seg_grid: HashMap::new(),
+            seg_grid: FastMap::default(),
             zones: Vec::new(),
             zone_index: PolygonIndex::new(0.1),
             land_index: PolygonIndex::new(0.25),
@@ -251,6 +251,20 @@ impl GeoWorld {
             }
         }
         Ok(w)
+    }
+
+    /// True if (r, c) is the first cell of the box rows `r0..`, columns
+    /// `c0..=c1` (row-major order) where segment `i` is indexed.
+    fn first_cell_of(&self, i: u32, r: i32, c: i32, r0: i32, c0: i32, c1: i32) -> bool {
+        for rr in r0..=r {
+            let last = if rr == r { c - 1 } else { c1 };
+            for cc in c0..=last {
+                if self.seg_grid.get(&(rr, cc)).is_some_and(|v| v.contains(&i)) {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     fn load_geojson(&mut self, path: &str, args: &WorldArgs) -> Result<()> {
@@ -371,7 +385,7 @@ fn read_features(path: &str) -> Result<(Vec<Value>, usize)> {
     Ok((features.clone(), total - features.len()))
 }
 
-fn grid_bbox(grid: &mut HashMap<(i32, i32), Vec<u32>>, bbox: (f64, f64, f64, f64), i: u32) {
+fn grid_bbox(grid: &mut FastMap<(i32, i32), Vec<u32>>, bbox: (f64, f64, f64, f64), i: u32) {
     let (r0, c0) = cell(bbox.0, bbox.1);
     let (r1, c1) = cell(bbox.2, bbox.3);
     // Very large features (whole countries) are indexed cell by cell; cap the
@@ -461,15 +475,16 @@ impl World for GeoWorld {
         if (r1 - r0 + 1) as i64 * (c1 - c0 + 1) as i64 > 10_000 {
             return; // a path over hundreds of kilometres: a jump, not a crossing
         }
-        let mut seen: Vec<u32> = Vec::new();
+        let single_cell = r0 == r1 && c0 == c1;
         for r in r0..=r1 {
             for c in c0..=c1 {
                 for &i in self.seg_grid.get(&(r, c)).map(Vec::as_slice).unwrap_or(&[]) {
-                    if seen.contains(&i) {
+                    let s = self.segments[i as usize];
+                    // A segment indexed in several cells is tested once: in
+                    // the first cell of the path's box that holds it.
+                    if !single_cell && !self.first_cell_of(i, r, c, r0, c0, c1) {
                         continue;
                     }
-                    seen.push(i);
-                    let s = self.segments[i as usize];
                     if let Some(t) = intersect(a, b, s.a, s.b) {
                         if !out.iter().any(|x| x.feature == s.feature && (x.fraction - t).abs() < 1e-9) {
                             out.push(InfraCrossing { feature: s.feature, lat: a.0 + t * (b.0 - a.0), lon: a.1 + t * (b.1 - a.1), fraction: t });

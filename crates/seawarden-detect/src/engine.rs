@@ -1,7 +1,7 @@
 //! The engine: tracker, world and detectors, fed with time-ordered
 //! observations, producing alert events.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::{Observation, PositionObs, Tracker, TrackerConfig, Update, Vessel};
 use serde_json::{json, Map, Value};
@@ -141,7 +141,7 @@ pub struct Engine<W: World> {
     world: W,
     config: Config,
     tracker: Tracker,
-    facts: HashMap<u32, VesselFacts>,
+    facts: FastMap<u32, VesselFacts>,
     detectors: Detectors,
     episodes: Episodes,
     place: Place,
@@ -164,7 +164,7 @@ impl<W: World> Engine<W> {
             world,
             config,
             tracker: Tracker::new(TrackerConfig::default()),
-            facts: HashMap::new(),
+            facts: FastMap::default(),
             detectors: Detectors::default(),
             episodes,
             place: Place::default(),

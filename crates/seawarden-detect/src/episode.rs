@@ -49,7 +49,13 @@ pub struct Observation {
 struct Open {
     alert: Alert,
     last_ms: i64,
+    /// When the evidence was last rebuilt.
+    refreshed_ms: i64,
 }
+
+/// Evidence of an open episode is rebuilt at most this often (data time);
+/// in between, new positions only extend it.
+const REFRESH_MS: i64 = 60_000;
 
 /// Open episodes, emitting alert events as they start, grow and end.
 pub struct Episodes {
@@ -76,6 +82,7 @@ impl Episodes {
         match self.open.get_mut(&key) {
             Some(open) => {
                 open.last_ms = o.now_ms;
+                open.refreshed_ms = o.now_ms;
                 let a = &mut open.alert;
                 a.end = rfc3339(o.now_ms);
                 let rose = score >= a.score.saturating_add(10);
@@ -122,7 +129,7 @@ impl Episodes {
                     evidence: o.evidence,
                 };
                 self.out.push(alert.clone());
-                self.open.insert(key, Open { alert, last_ms: o.now_ms });
+                self.open.insert(key, Open { alert, last_ms: o.now_ms, refreshed_ms: o.now_ms });
             }
         }
     }
@@ -140,6 +147,19 @@ impl Episodes {
             open.alert.event = "end";
             open.alert.end = rfc3339(open.last_ms.max(now_ms.min(open.last_ms)));
             self.out.push(open.alert);
+        }
+    }
+
+    /// If the episode is open and its evidence was rebuilt less than a minute
+    /// ago, extends it to `now_ms` and returns true: the detector need not
+    /// build a new observation (which allocates) for every position.
+    pub fn extend_if_fresh(&mut self, key: &EpisodeKey, now_ms: i64) -> bool {
+        match self.open.get_mut(key) {
+            Some(open) if now_ms - open.refreshed_ms < REFRESH_MS => {
+                open.last_ms = open.last_ms.max(now_ms);
+                true
+            }
+            _ => false,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Recognising copies of one transmission heard by several receivers.
 
-use std::collections::HashMap;
+use crate::fastmap::FastMap;
 
 /// Remembers recent transmissions (by payload hash and MMSI) for a time
 /// window; a second sighting inside the window is a duplicate.
@@ -11,7 +11,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone)]
 pub struct Dedup {
     window_ms: i64,
-    seen: HashMap<u64, i64>,
+    seen: FastMap<u64, i64>,
     newest_ms: i64,
     last_prune_ms: i64,
 }
@@ -19,7 +19,7 @@ pub struct Dedup {
 impl Dedup {
     /// A filter with the given window in milliseconds.
     pub fn new(window_ms: i64) -> Self {
-        Dedup { window_ms, seen: HashMap::new(), newest_ms: i64::MIN, last_prune_ms: i64::MIN }
+        Dedup { window_ms, seen: FastMap::default(), newest_ms: i64::MIN, last_prune_ms: i64::MIN }
     }
 
     /// True if the same transmission (hash, MMSI) was seen within the window

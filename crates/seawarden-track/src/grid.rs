@@ -1,6 +1,6 @@
 //! A grid of recent vessel positions, for "who is near here?" queries.
 
-use std::collections::HashMap;
+use crate::fastmap::FastMap;
 
 /// Cell size in degrees of latitude: 0.1° is about 11 km.
 const CELL_DEG: f64 = 0.1;
@@ -23,8 +23,8 @@ pub struct GridEntry {
 /// Vessels by grid cell; each vessel is in the cell of its latest position.
 #[derive(Debug, Default)]
 pub struct CellGrid {
-    cells: HashMap<(i32, i32), Vec<GridEntry>>,
-    where_is: HashMap<u32, (i32, i32)>,
+    cells: FastMap<(i32, i32), Vec<GridEntry>>,
+    where_is: FastMap<u32, (i32, i32)>,
 }
 
 fn cell_of(lat: f64, lon: f64) -> (i32, i32) {

@@ -14,6 +14,7 @@
 //! Like the codec, the crate reads no clock: time comes from the data.
 
 mod dedup;
+mod fastmap;
 mod grid;
 mod observation;
 mod reorder;
@@ -21,6 +22,7 @@ mod tracker;
 mod vessel;
 
 pub use dedup::Dedup;
+pub use fastmap::{FastMap, FastSet, FxHasher};
 pub use grid::{CellGrid, GridEntry};
 pub use observation::{Observation, PositionObs, StaticObs};
 pub use reorder::Reorder;

@@ -1,6 +1,6 @@
 //! The tracker: every vessel's state, fed with time-ordered observations.
 
-use std::collections::HashMap;
+use crate::fastmap::FastMap;
 
 use crate::dedup::Dedup;
 use crate::grid::{CellGrid, GridEntry};
@@ -65,7 +65,7 @@ pub enum Update {
 #[derive(Debug)]
 pub struct Tracker {
     config: TrackerConfig,
-    vessels: HashMap<u32, Vessel>,
+    vessels: FastMap<u32, Vessel>,
     dedup: Dedup,
     grid: CellGrid,
     stats: TrackerStats,
@@ -74,7 +74,7 @@ pub struct Tracker {
 impl Tracker {
     /// An empty tracker.
     pub fn new(config: TrackerConfig) -> Self {
-        Tracker { config, vessels: HashMap::new(), dedup: Dedup::new(config.dedup_window_ms), grid: CellGrid::new(), stats: TrackerStats::default() }
+        Tracker { config, vessels: FastMap::default(), dedup: Dedup::new(config.dedup_window_ms), grid: CellGrid::new(), stats: TrackerStats::default() }
     }
 
     /// Applies an observation. `is_land` tells whether a position is on land.

@@ -12,7 +12,7 @@
 //! ends is tested against infrastructure (a dark crossing), and the implied
 //! speed across the gap is part of the evidence. Ships in port are exempt.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::{Class, PositionObs, Tracker};
 use serde_json::json;
@@ -57,7 +57,7 @@ const STALE_MS: i64 = 24 * 3_600_000;
 pub struct AisGap {
     /// Last fix, neighbours heard, and the episode's observation (re-held
     /// every minute so that a long gap is not closed as idle).
-    open: HashMap<u32, (PositionObs, usize, Observation)>,
+    open: FastMap<u32, (PositionObs, usize, Observation)>,
 }
 
 fn key(mmsi: u32, start_ms: i64) -> EpisodeKey {
@@ -81,7 +81,7 @@ fn neighbours_heard(tracker: &Tracker, cfg: &Config, last: &PositionObs) -> usiz
 }
 
 impl AisGap {
-    pub fn on_tick<W: World>(&mut self, world: &W, cfg: &Config, tracker: &Tracker, facts: &HashMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
+    pub fn on_tick<W: World>(&mut self, world: &W, cfg: &Config, tracker: &Tracker, facts: &FastMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
         let mut open: Vec<&u32> = self.open.keys().collect();
         open.sort();
         for mmsi in open {

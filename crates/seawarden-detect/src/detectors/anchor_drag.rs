@@ -11,7 +11,9 @@
 //! telecom cables at roughly 6 kn instead of its usual 9-10 (Finnish police
 //! and Traficom statements, December 2024).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -35,7 +37,7 @@ struct State {
 /// Per-vessel speed history and slowdowns.
 #[derive(Default)]
 pub struct AnchorDrag {
-    state: HashMap<u32, State>,
+    state: FastMap<u32, State>,
 }
 
 impl AnchorDrag {
@@ -53,6 +55,19 @@ impl AnchorDrag {
         let stopped = matches!(p.status, Some(1) | Some(5) | Some(6)) || (sog as f64) < cfg.min_speed_kn;
         let in_corridor = !place.infra.is_empty() && !place.in_port;
         let key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
+        let record = |st: &mut State| {
+            if st.history.back().is_none_or(|h| p.time_ms - h.0 >= 60_000) {
+                st.history.push_back((p.time_ms, sog, cog));
+            }
+        };
+        // Most positions are far from any corridor: only the history is kept.
+        if !in_corridor && st.slow.is_none() {
+            record(st);
+            return;
+        }
+        if st.slow.is_some() && in_corridor && cx.episodes.extend_if_fresh(&key, p.time_ms) {
+            return;
+        }
         // Baseline: cruising speeds before the slowdown (samples while slow are excluded).
         let baseline = {
             let until = st.slow.map_or(i64::MAX, |s| s.0);
@@ -124,8 +139,6 @@ impl AnchorDrag {
             st.crossed.clear();
             cx.episodes.end(key, p.time_ms);
         }
-        if st.history.back().is_none_or(|h| p.time_ms - h.0 >= 60_000) {
-            st.history.push_back((p.time_ms, sog, cog));
-        }
+        record(st);
     }
 }

@@ -8,7 +8,7 @@
 //! or backwards: pushed by wind and current), continuously for
 //! `min_duration_s`. A drifting ship may drop its anchor in an emergency.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -22,7 +22,7 @@ use crate::world::{angle_diff, World};
 /// When each vessel started drifting.
 #[derive(Default)]
 pub struct Drift {
-    since: HashMap<u32, (i64, u64)>,
+    since: FastMap<u32, (i64, u64)>,
 }
 
 impl Drift {
@@ -43,6 +43,9 @@ impl Drift {
         let (since, key) = *self.since.entry(p.mmsi).or_insert((p.time_ms, key_of(cx.world.infra_id(place.infra[0].feature))));
         let dur = p.time_ms - since;
         if dur < cfg.min_duration_s * 1000 {
+            return;
+        }
+        if cx.episodes.extend_if_fresh(&EpisodeKey { kind: AlertKind::Drift, mmsi: p.mmsi, other: None, key }, p.time_ms) {
             return;
         }
         let why = if nuc { "reports \"not under command\"".to_string() } else { format!("moves at {:.1} kn with heading {}° and course {:.0}°", p.sog.unwrap_or(0.0), p.heading.unwrap_or(0), p.cog.unwrap_or(0.0)) };

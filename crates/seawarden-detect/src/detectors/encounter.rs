@@ -8,7 +8,7 @@
 //! either is inside an infrastructure corridor. Positions of the other ship
 //! older than 10 minutes do not count.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -31,8 +31,8 @@ struct Pair {
 /// Pairs of ships currently together.
 #[derive(Default)]
 pub struct Encounter {
-    pairs: HashMap<(u32, u32), Pair>,
-    partners: HashMap<u32, Vec<u32>>,
+    pairs: FastMap<(u32, u32), Pair>,
+    partners: FastMap<u32, Vec<u32>>,
 }
 
 impl Encounter {
@@ -92,6 +92,10 @@ impl Encounter {
                 continue;
             }
             let pair = *pair;
+            let ekey = EpisodeKey { kind: AlertKind::Encounter, mmsi: k.0, other: Some(k.1), key: 0 };
+            if cx.episodes.extend_if_fresh(&ekey, p.time_ms) {
+                continue;
+            }
             let mut factors = cx.factors(AlertKind::Encounter, 25, format!("within {:.0} m of {} for {}", d, other, duration_text(together)), Some(place));
             if let Some(w) = cx.world.watch(other, ov.identity.imo, ov.name()) {
                 factors.push(crate::alert::Factor { name: "other_watchlist".into(), points: 20, detail: format!("the other ship is on {}: {}", w.list, w.reason) });

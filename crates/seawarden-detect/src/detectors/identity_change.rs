@@ -2,7 +2,7 @@
 //! MMSI, and one IMO number appearing under two MMSIs (a changed flag, or a
 //! stolen identity).
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::IdentityChange;
 use serde_json::json;
@@ -16,7 +16,7 @@ use crate::world::World;
 /// The MMSI last seen with each IMO number.
 #[derive(Default)]
 pub struct IdentityChangeDetector {
-    imo_owner: HashMap<u32, (u32, i64)>,
+    imo_owner: FastMap<u32, (u32, i64)>,
 }
 
 impl IdentityChangeDetector {

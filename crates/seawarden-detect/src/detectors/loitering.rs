@@ -8,7 +8,9 @@
 //! Fishing Watch's loitering speed, 2 kn) or its path is `circling_ratio`
 //! times longer than its net displacement (circling, at any speed).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -23,13 +25,18 @@ use crate::world::{distance_m, World};
 struct Stay {
     since_ms: i64,
     key: u64,
-    samples: VecDeque<(i64, f32, f64, f64)>,
+    /// (time, speed, lat, lon, distance from the previous sample).
+    samples: VecDeque<(i64, f32, f64, f64, f64)>,
+    /// Running sums over `samples`: speeds, and path length (excluding the
+    /// first sample's step, which leads into the window).
+    speed_sum: f64,
+    path_m: f64,
 }
 
 /// Per-vessel stays inside corridors and AOIs.
 #[derive(Default)]
 pub struct Loitering {
-    stays: HashMap<u32, Stay>,
+    stays: FastMap<u32, Stay>,
 }
 
 impl Loitering {
@@ -49,22 +56,38 @@ impl Loitering {
             _ => 0,
         };
         let stay = self.stays.entry(p.mmsi).or_insert_with(|| Stay { since_ms: p.time_ms, key, ..Stay::default() });
-        // One sample per 30 s is plenty and bounds memory.
+        // One sample per 30 s is plenty and bounds memory; the window's mean
+        // speed and path length are kept as running sums.
         if stay.samples.back().is_none_or(|s| p.time_ms - s.0 >= 30_000) {
-            stay.samples.push_back((p.time_ms, p.sog.unwrap_or(0.0), p.lat, p.lon));
+            let step = stay.samples.back().map_or(0.0, |b| distance_m(b.2, b.3, p.lat, p.lon));
+            let sog = p.sog.unwrap_or(0.0);
+            if !stay.samples.is_empty() {
+                stay.path_m += step;
+            }
+            stay.speed_sum += sog as f64;
+            stay.samples.push_back((p.time_ms, sog, p.lat, p.lon, step));
         }
         let watch = cx.facts.watch.is_some();
         let need_ms = 1000 * if watch { cfg.watchlisted_min_duration_s } else { cfg.min_duration_s };
         while stay.samples.len() > 2 && stay.samples.front().is_some_and(|s| p.time_ms - s.0 > need_ms) {
-            stay.samples.pop_front();
+            if let Some(old) = stay.samples.pop_front() {
+                stay.speed_sum -= old.1 as f64;
+            }
+            if let Some(first) = stay.samples.front() {
+                stay.path_m -= first.4;
+            }
         }
         let stayed = p.time_ms - stay.since_ms;
         if stayed < need_ms || stay.samples.len() < 3 {
             return;
         }
+        let key = EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key };
+        if cx.episodes.extend_if_fresh(&key, p.time_ms) {
+            return;
+        }
         let n = stay.samples.len() as f64;
-        let mean = stay.samples.iter().map(|s| s.1 as f64).sum::<f64>() / n;
-        let path: f64 = stay.samples.iter().zip(stay.samples.iter().skip(1)).map(|(a, b)| distance_m(a.2, a.3, b.2, b.3)).sum();
+        let mean = stay.speed_sum / n;
+        let path = stay.path_m.max(0.0);
         let (first, last) = (stay.samples.front().expect("3 samples"), stay.samples.back().expect("3 samples"));
         let net = distance_m(first.2, first.3, last.2, last.3).max(1.0);
         let ratio = path / net;
@@ -92,7 +115,7 @@ impl Loitering {
         let name = cx.vessel.name().to_string();
         let summary = format!("{} ({}) has stayed {} {} in {}", if name.is_empty() { "Vessel" } else { &name }, p.mmsi, duration_text(stayed), how, place_name);
         cx.episodes.hold(
-            EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key },
+            key,
             Observation { start_ms: stay.since_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: cx.infra_ids(place), zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name },
         );
     }

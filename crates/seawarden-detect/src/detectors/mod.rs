@@ -12,7 +12,7 @@ mod repeated_crossing;
 mod spoofing;
 mod zone_entry;
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::{IdentityChange, PositionObs, Tracker};
 
@@ -57,7 +57,7 @@ impl Detectors {
     }
 
     /// Once a minute of data time.
-    pub fn on_tick<W: World>(&mut self, world: &W, config: &Config, tracker: &Tracker, facts: &HashMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
+    pub fn on_tick<W: World>(&mut self, world: &W, config: &Config, tracker: &Tracker, facts: &FastMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
         self.ais_gap.on_tick(world, config, tracker, facts, episodes, now_ms);
     }
 }

@@ -8,7 +8,9 @@
 //! fixed route crosses a cable a few times a day, so the default is 6 and
 //! ferries on scheduled routes may need an exception list.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -25,7 +27,7 @@ type CrossingAt = (i64, f64, f64);
 /// Crossing times per (vessel, feature).
 #[derive(Default)]
 pub struct RepeatedCrossing {
-    crossings: HashMap<(u32, u32), VecDeque<CrossingAt>>,
+    crossings: FastMap<(u32, u32), VecDeque<CrossingAt>>,
 }
 
 impl RepeatedCrossing {

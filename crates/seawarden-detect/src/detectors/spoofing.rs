@@ -7,7 +7,7 @@
 //! (2) `min_on_land` consecutive positions on land (Natural Earth land);
 //! (3) a class A ship transmitting with an implausible MMSI.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -31,7 +31,7 @@ struct State {
 /// Per-vessel counters.
 #[derive(Default)]
 pub struct Spoofing {
-    state: HashMap<u32, State>,
+    state: FastMap<u32, State>,
 }
 
 impl Spoofing {

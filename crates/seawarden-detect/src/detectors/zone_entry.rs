@@ -5,7 +5,7 @@
 //! territorial seas, areas of interest and exclusion zones), or into any zone
 //! whose GeoJSON properties set `alert_on_entry`.
 
-use std::collections::HashMap;
+use seawarden_track::FastMap;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -19,13 +19,25 @@ use crate::world::World;
 /// Zones each vessel is in.
 #[derive(Default)]
 pub struct ZoneEntry {
-    inside: HashMap<u32, Vec<u32>>,
+    inside: FastMap<u32, Vec<u32>>,
 }
 
 impl ZoneEntry {
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, place: &Place) {
-        let before = self.inside.insert(p.mmsi, place.zones.clone());
-        let Some(before) = before else { return };
+        // Most positions change nothing: compare before allocating.
+        let inside = self.inside.entry(p.mmsi).or_insert_with(|| {
+            let mut v = place.zones.clone();
+            v.push(u32::MAX); // marks "first position": no entry alerts yet
+            v
+        });
+        let first = inside.last() == Some(&u32::MAX);
+        if !first && *inside == place.zones {
+            return;
+        }
+        let before = std::mem::replace(inside, place.zones.clone());
+        if first {
+            return;
+        }
         let Some(watch) = cx.facts.watch.clone() else { return };
         for &z in place.zones.iter().filter(|z| !before.contains(z)) {
             let kind = cx.world.zone_kind(z);
