@@ -23,8 +23,10 @@ pub struct WorldArgs {
     /// Property holding each feature's id (default: `id`, then `feature_id`).
     #[arg(long, value_name = "NAME")]
     pub id_property: Option<String>,
-    /// Kind of zones whose features have no `kind` property.
-    #[arg(long, value_name = "KIND", default_value = "aoi")]
+    /// Kind of zones whose features have no `kind` property (`territorial_sea`,
+    /// `eez`, `aoi`, `anchorage`, `port`, `exclusion`). The default suits the
+    /// OpenStreetMap countries-with-territorial-sea polygons.
+    #[arg(long, value_name = "KIND", default_value = "territorial_sea")]
     pub default_zone_kind: String,
     /// Corridor half-width of lines without a `corridor_m` property, metres
     /// (default one nautical mile).
@@ -165,6 +167,17 @@ impl PolygonIndex {
 const LAND_CLEARANCE_M: f64 = 1_500.0;
 
 impl PolygonIndex {
+    /// True if the point is inside some polygon, or within `m` metres of an
+    /// edge in its cell.
+    fn near_edge_or_inside(&self, lat: f64, lon: f64, m: f64) -> bool {
+        let mut inside = false;
+        self.query(lat, lon, |_| inside = true);
+        inside
+            || self.cells.get(&self.cell(lat, lon)).is_some_and(|list| {
+                list.iter().any(|cz| cz.edges.iter().any(|e| point_segment((lat, lon), (e[1], e[0]), (e[3], e[2])).0 <= m))
+            })
+    }
+
     /// True if the point is inside some polygon and farther than
     /// `clearance_m` from every edge in its cell.
     fn inside_with_clearance(&self, lat: f64, lon: f64, clearance_m: f64) -> bool {
@@ -507,6 +520,10 @@ impl World for GeoWorld {
 
     fn is_land(&self, lat: f64, lon: f64) -> bool {
         self.land_index.inside_with_clearance(lat, lon, LAND_CLEARANCE_M)
+    }
+
+    fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool {
+        self.land_index.near_edge_or_inside(lat, lon, m)
     }
 
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {

@@ -50,6 +50,9 @@ pub struct General {
     /// Positions within this distance of a World Port Index port count as "in
     /// port" (GFW's anchorage distance for encounters: 10 km).
     pub port_radius_m: f64,
+    /// Positions this close to the coastline count as "in port" too: small
+    /// harbours and marinas are not all in the World Port Index, metres.
+    pub nearshore_m: f64,
     /// An episode with no new evidence for this long is closed, seconds.
     pub episode_idle_close_s: i64,
     /// Flags (ISO 3166 alpha-2) whose ships score higher.
@@ -62,6 +65,7 @@ impl Default for General {
     fn default() -> Self {
         General {
             port_radius_m: 10_000.0,
+            nearshore_m: 1_000.0,
             episode_idle_close_s: 3_600,
             // Russia, and flags of registration used by the shadow fleet in
             // the Baltic incidents (Cook Islands: Eagle S; Hong Kong:

@@ -285,5 +285,7 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
             ans
         }
     };
-    place.in_port = in_port_zone || near_port;
+    // Moored (status 5) is "in port" wherever it is; so is the shoreline.
+    let moored = p.status == Some(5);
+    place.in_port = in_port_zone || near_port || moored || world.near_coast(p.lat, p.lon, config.general.nearshore_m);
 }

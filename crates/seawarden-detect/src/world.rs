@@ -61,6 +61,9 @@ pub trait World {
     fn zones_at(&self, lat: f64, lon: f64, out: &mut Vec<u32>);
     /// True if the position is on land.
     fn is_land(&self, lat: f64, lon: f64) -> bool;
+    /// True if the position is within `m` metres of the coastline (or on
+    /// land): harbours, quays and marinas that no port list names.
+    fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool;
     /// The nearest port within `max_m` metres.
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef>;
     /// A watchlist entry for the vessel, by MMSI, IMO or name.
@@ -88,6 +91,9 @@ impl World for EmptyWorld {
     fn infra_crossings(&self, _: (f64, f64), _: (f64, f64), _: &mut Vec<InfraCrossing>) {}
     fn zones_at(&self, _: f64, _: f64, _: &mut Vec<u32>) {}
     fn is_land(&self, _: f64, _: f64) -> bool {
+        false
+    }
+    fn near_coast(&self, _: f64, _: f64, _: f64) -> bool {
         false
     }
     fn nearest_port(&self, _: f64, _: f64, _: f64) -> Option<PortRef> {

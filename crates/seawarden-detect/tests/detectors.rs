@@ -48,6 +48,9 @@ impl World for TestWorld {
     fn is_land(&self, lat: f64, _: f64) -> bool {
         lat > 60.1
     }
+    fn near_coast(&self, lat: f64, _: f64, m: f64) -> bool {
+        lat > 60.1 - m / 111_000.0
+    }
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {
         let d = distance_m(lat, lon, PORT.0, PORT.1);
         (d <= max_m).then(|| PortRef { name: "Testport".into(), country: "FI".into(), distance_m: d })
@@ -267,18 +270,22 @@ fn no_gap_without_coverage() {
 fn spoofing_jumps_and_land() {
     let mut jumper = Ship::new(230_000_021, 59.5, 24.5);
     jumper.sail(5, 10.0, 90.0, 10).jump_to(59.0, 21.0).sail(5, 10.0, 90.0, 10);
-    let mut lander = Ship::new(230_000_022, 60.2, 24.5);
-    lander.sail(10, 5.0, 0.0, 60);
+    let mut lander = Ship::new(230_000_022, 59.5, 24.5);
+    lander.sail(5, 5.0, 0.0, 60).jump_to(60.4, 24.5).sail(10, 5.0, 0.0, 60);
+    // A ship on a canal the land polygons do not show: on land, but no jump.
+    let mut canal = Ship::new(230_000_024, 60.2, 25.5);
+    canal.sail(30, 5.0, 0.0, 60);
     let normal = {
         let mut s = Ship::new(230_000_023, 59.5, 25.5);
         s.sail(60, 25.0, 90.0, 2);
         s
     };
-    let alerts = run(vec![&jumper, &lander, &normal]);
+    let alerts = run(vec![&jumper, &lander, &normal, &canal]);
     let s = of_kind(&alerts, AlertKind::Spoofing);
     assert!(s.iter().any(|a| a.mmsi == 230_000_021 && a.evidence["implied_speed_kn"].as_f64().unwrap() > 1000.0), "{alerts:#?}");
     assert!(s.iter().any(|a| a.mmsi == 230_000_022 && a.summary.contains("on land")));
     assert!(s.iter().all(|a| a.mmsi != 230_000_023), "a fast ferry is not spoofing");
+    assert!(s.iter().all(|a| a.mmsi != 230_000_024), "a canal is not spoofing");
 }
 
 #[test]

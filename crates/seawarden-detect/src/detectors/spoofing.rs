@@ -4,7 +4,9 @@
 //! apart than `min_jump_m` whose implied speed exceeds `max_speed_kn` (no
 //! merchant ship exceeds 40 kn; 60 leaves room for fast craft and timing
 //! noise); repeated jumps back and forth are one MMSI in two places at once;
-//! (2) `min_on_land` consecutive positions on land (Natural Earth land);
+//! (2) `min_on_land` consecutive positions on land (Natural Earth land),
+//! reached by an impossible jump (ships on canals and rivers that the land
+//! polygons do not show sail onto "land" smoothly, and are not spoofing);
 //! (3) a class A ship transmitting with an implausible MMSI.
 
 use seawarden_track::FastMap;
@@ -24,6 +26,9 @@ const IDENTITY: u64 = 3;
 #[derive(Default)]
 struct State {
     on_land: u32,
+    /// The run on land began with an impossible jump (a ship sailing a canal
+    /// or river that the land polygons do not show arrives without one).
+    jumped_onto_land: bool,
     jumps: u32,
     identity_reported: bool,
 }
@@ -44,8 +49,14 @@ impl Spoofing {
         let name = cx.vessel.name().to_string();
         let who = if name.is_empty() { format!("Vessel {}", p.mmsi) } else { format!("{name} ({})", p.mmsi) };
         if on_land {
+            if st.on_land == 0 {
+                st.jumped_onto_land = prev.is_some_and(|q| {
+                    let d = distance_m(q.lat, q.lon, p.lat, p.lon);
+                    d >= cfg.min_jump_m && d / ((p.time_ms - q.time_ms) as f64 / 1000.0).max(1.0) * 3600.0 / 1852.0 > cfg.max_speed_kn
+                });
+            }
             st.on_land += 1;
-            if st.on_land >= cfg.min_on_land {
+            if st.on_land >= cfg.min_on_land && st.jumped_onto_land {
                 let mut evidence = cx.base_evidence();
                 evidence.insert("consecutive_on_land".into(), json!(st.on_land));
                 evidence.insert("lat".into(), json!(p.lat));
