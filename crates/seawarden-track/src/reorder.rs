@@ -1,7 +1,7 @@
 //! Restoring time order across receivers.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Holds items for a window of event time and releases them in time order.
 ///
@@ -12,6 +12,9 @@ use std::collections::BinaryHeap;
 #[derive(Debug)]
 pub struct Reorder<T> {
     window_ms: i64,
+    /// Items that arrived in order (the common case): a queue, O(1).
+    run: VecDeque<(i64, u64, T)>,
+    /// Items that arrived out of order: a heap.
     heap: BinaryHeap<Reverse<(i64, u64, Slot<T>)>>,
     seq: u64,
     newest_ms: i64,
@@ -42,7 +45,7 @@ impl<T> Ord for Slot<T> {
 impl<T> Reorder<T> {
     /// A buffer with the given window, in milliseconds.
     pub fn new(window_ms: i64) -> Self {
-        Reorder { window_ms, heap: BinaryHeap::new(), seq: 0, newest_ms: i64::MIN, released_ms: i64::MIN, late: 0 }
+        Reorder { window_ms, run: VecDeque::new(), heap: BinaryHeap::new(), seq: 0, newest_ms: i64::MIN, released_ms: i64::MIN, late: 0 }
     }
 
     /// Adds an item with its event time, then passes every item that is now
@@ -55,14 +58,34 @@ impl<T> Reorder<T> {
             return;
         }
         self.newest_ms = self.newest_ms.max(time_ms);
-        self.heap.push(Reverse((time_ms, self.seq, Slot(item))));
+        if self.run.back().is_none_or(|b| b.0 <= time_ms) {
+            self.run.push_back((time_ms, self.seq, item));
+        } else {
+            self.heap.push(Reverse((time_ms, self.seq, Slot(item))));
+        }
         self.seq += 1;
         let cutoff = self.newest_ms.saturating_sub(self.window_ms);
-        while let Some(Reverse((t, _, _))) = self.heap.peek() {
-            if *t > cutoff {
-                break;
+        self.release(Some(cutoff), &mut out);
+    }
+
+    /// Releases items up to `cutoff` (all if `None`), oldest first, taking
+    /// from the in-order queue or the heap, whichever holds the older item
+    /// (ties by arrival order).
+    fn release(&mut self, cutoff: Option<i64>, out: &mut impl FnMut(i64, T)) {
+        loop {
+            let run = self.run.front().map(|x| (x.0, x.1));
+            let heap = self.heap.peek().map(|Reverse(x)| (x.0, x.1));
+            let from_run = match (run, heap) {
+                (Some(r), Some(h)) => r <= h,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return,
+            };
+            let t = if from_run { run.expect("some").0 } else { heap.expect("some").0 };
+            if cutoff.is_some_and(|c| t > c) {
+                return;
             }
-            let Reverse((t, _, Slot(item))) = self.heap.pop().expect("peeked");
+            let item = if from_run { self.run.pop_front().expect("some").2 } else { self.heap.pop().expect("some").0 .2 .0 };
             self.released_ms = t;
             out(t, item);
         }
@@ -70,10 +93,7 @@ impl<T> Reorder<T> {
 
     /// Releases everything held, in order (end of input).
     pub fn flush(&mut self, mut out: impl FnMut(i64, T)) {
-        while let Some(Reverse((t, _, Slot(item)))) = self.heap.pop() {
-            self.released_ms = t;
-            out(t, item);
-        }
+        self.release(None, &mut out);
     }
 
     /// Items that arrived after later items had been released.
@@ -83,12 +103,12 @@ impl<T> Reorder<T> {
 
     /// Items held.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.run.len() + self.heap.len()
     }
 
     /// True when nothing is held.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.run.is_empty() && self.heap.is_empty()
     }
 }
 
