@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use seawarden_detect::{InfraContact, InfraCrossing, PortRef, WatchHit, World};
-use seawarden_geo::{destination, load_geojson_file, Crossing, FeatureId, FeatureKind, InfraHit, InfraIndex, LandMask, LandMaskOptions, LatLon, LoadOptions, ZoneIndex};
+use seawarden_geo::{load_geojson_file, Crossing, FeatureId, FeatureKind, InfraHit, InfraIndex, LandMask, LandMaskOptions, LatLon, LoadOptions, ZoneIndex};
 use seawarden_registry::{Ports, Watchlist};
 
 /// Where the world comes from.
@@ -166,9 +166,21 @@ impl World for GeoWorld {
     }
 
     fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool {
-        // On land, or land within `m` in one of eight directions.
+        // On land, or land within `m` in one of eight directions (offsets on
+        // the local tangent plane: metres-scale accuracy is plenty here).
         let p = LatLon { lat, lon };
-        self.land.is_some() && (self.strict_land(p) || (0..8).any(|k| self.strict_land(destination(p, k as f64 * 45.0, m))))
+        if self.land.is_none() {
+            return false;
+        }
+        if self.strict_land(p) {
+            return true;
+        }
+        let dlat = m / 111_320.0;
+        let dlon = m / (111_320.0 * lat.to_radians().cos().max(0.01));
+        const D: f64 = std::f64::consts::FRAC_1_SQRT_2;
+        [(1.0, 0.0), (D, D), (0.0, 1.0), (-D, D), (-1.0, 0.0), (-D, -D), (0.0, -1.0), (D, -D)]
+            .iter()
+            .any(|(n, e)| self.strict_land(LatLon { lat: lat + n * dlat, lon: lon + e * dlon }))
     }
 
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {

@@ -276,16 +276,17 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
         world.infra_crossings((prev.lat, prev.lon), (p.lat, p.lon), &mut place.crossings);
     }
     let in_port_zone = place.zones.iter().any(|&z| matches!(world.zone_kind(z), "port" | "anchorage"));
-    // The port lookup is repeated only after moving 500 m.
+    // Near a port, or near the shoreline (small harbours): looked up again
+    // only after moving 500 m.
     let near_port = match facts.port_check {
         Some((lat, lon, ans)) if distance_m(lat, lon, p.lat, p.lon) < 500.0 => ans,
         _ => {
-            let ans = world.nearest_port(p.lat, p.lon, config.general.port_radius_m).is_some();
+            let ans = world.nearest_port(p.lat, p.lon, config.general.port_radius_m).is_some() || world.near_coast(p.lat, p.lon, config.general.nearshore_m);
             facts.port_check = Some((p.lat, p.lon, ans));
             ans
         }
     };
-    // Moored (status 5) is "in port" wherever it is; so is the shoreline.
+    // Moored (status 5) is "in port" wherever it is.
     let moored = p.status == Some(5);
-    place.in_port = in_port_zone || near_port || moored || world.near_coast(p.lat, p.lon, config.general.nearshore_m);
+    place.in_port = in_port_zone || near_port || moored;
 }
