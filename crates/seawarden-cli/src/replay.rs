@@ -126,7 +126,6 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     reorder.flush(|_, o| engine.observe(&o));
     engine.finish();
     emit(&mut engine);
-    drop(emit);
     if let Some(e) = write_error {
         return Err(e).context("cannot write alerts");
     }

@@ -8,7 +8,7 @@
 
 use seawarden_detect::world::distance_m;
 use seawarden_detect::*;
-use seawarden_track::{Class, Observation, PositionObs, StaticObs};
+use seawarden_track::{Class, Identity, Observation, PositionObs, StaticObs};
 
 const CABLE_LAT: f64 = 59.8;
 const PORT: (f64, f64) = (60.05, 25.0);
@@ -153,14 +153,7 @@ impl Ship {
             time_ms: self.t,
             mmsi: self.mmsi,
             class: Class::A,
-            name: Some(name.into()),
-            callsign: None,
-            imo,
-            shiptype: Some(80),
-            dimensions: None,
-            destination: None,
-            eta: None,
-            draught: None,
+            identity: Identity { name: Some(name.into()), imo, shiptype: Some(80), ..Identity::default() },
             payload_hash: self.hash,
         }));
         self

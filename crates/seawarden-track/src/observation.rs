@@ -1,9 +1,9 @@
 //! Observations: the parts of AIS messages that vessel tracking uses.
 
 use seawarden_ais::meta::Source;
-use seawarden_ais::{AisMessage, AisText, Decoded, Dimensions, DimensionsOrMothership, Eta, StaticDataPart};
+use seawarden_ais::{AisMessage, Decoded, DimensionsOrMothership, StaticDataPart};
 
-use crate::vessel::Class;
+use crate::vessel::{Class, Identity};
 
 /// A position report, whatever message type carried it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,7 +34,8 @@ pub struct PositionObs {
     pub payload_hash: u64,
 }
 
-/// Identity and voyage data from a static message (types 5, 19, 21, 24).
+/// Identity and voyage data from a static message (types 5, 19, 24): the
+/// fields the message carries are `Some`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StaticObs {
     /// Event time, milliseconds since the Unix epoch.
@@ -43,22 +44,8 @@ pub struct StaticObs {
     pub mmsi: u32,
     /// Station class.
     pub class: Class,
-    /// Ship name.
-    pub name: Option<AisText<20>>,
-    /// Call sign.
-    pub callsign: Option<AisText<7>>,
-    /// IMO number.
-    pub imo: Option<u32>,
-    /// Ship and cargo type.
-    pub shiptype: Option<u8>,
-    /// Hull dimensions.
-    pub dimensions: Option<Dimensions>,
-    /// Destination.
-    pub destination: Option<AisText<20>>,
-    /// Estimated time of arrival.
-    pub eta: Option<Eta>,
-    /// Draught, metres.
-    pub draught: Option<f32>,
+    /// The reported identity and voyage fields.
+    pub identity: Identity,
     /// Hash of the transmission.
     pub payload_hash: u64,
 }
@@ -81,14 +68,7 @@ impl Observation {
             time_ms: d.meta.rx_time_ms.unwrap_or(time_ms),
             mmsi: m.header.mmsi,
             class: Class::B,
-            name: m.shipname.non_empty().map(|_| m.shipname),
-            callsign: None,
-            imo: None,
-            shiptype: m.shiptype,
-            dimensions: Some(m.dimensions),
-            destination: None,
-            eta: None,
-            draught: None,
+            identity: Identity { name: m.shipname.non_empty().map(|_| m.shipname), shiptype: m.shiptype, dimensions: Some(m.dimensions), ..Identity::default() },
             payload_hash: d.meta.payload_hash,
         })
     }
@@ -100,9 +80,7 @@ impl Observation {
         let time_ms = d.meta.rx_time_ms.unwrap_or(time_ms);
         let mmsi = d.message.mmsi();
         let hash = d.meta.payload_hash;
-        let statik = |class, name, callsign, imo, shiptype, dimensions, destination, eta, draught| {
-            Some(Observation::Static(StaticObs { time_ms, mmsi, class, name, callsign, imo, shiptype, dimensions, destination, eta, draught, payload_hash: hash }))
-        };
+        let statik = |class, identity| Some(Observation::Static(StaticObs { time_ms, mmsi, class, identity, payload_hash: hash }));
         let class = match &d.message {
             AisMessage::Position(_) => Class::A,
             AisMessage::ClassBPosition(_) => Class::B,
@@ -112,17 +90,29 @@ impl Observation {
             AisMessage::BaseStation(b) if b.header.msg_type == 4 => Class::BaseStation,
             AisMessage::AidToNavigation(_) => Class::AidToNavigation,
             AisMessage::StaticVoyage(s) => {
-                return statik(Class::A, s.shipname.non_empty().map(|_| s.shipname), s.callsign.non_empty().map(|_| s.callsign), s.imo, s.shiptype, Some(s.dimensions), Some(s.destination), Some(s.eta), s.draught);
+                return statik(
+                    Class::A,
+                    Identity {
+                        name: s.shipname.non_empty().map(|_| s.shipname),
+                        callsign: s.callsign.non_empty().map(|_| s.callsign),
+                        imo: s.imo,
+                        shiptype: s.shiptype,
+                        dimensions: Some(s.dimensions),
+                        destination: Some(s.destination),
+                        eta: Some(s.eta),
+                        draught: s.draught,
+                    },
+                );
             }
             AisMessage::StaticDataReport(s) => {
                 return match &s.part {
-                    StaticDataPart::A { shipname } => statik(Class::B, shipname.non_empty().map(|_| *shipname), None, None, None, None, None, None, None),
+                    StaticDataPart::A { shipname } => statik(Class::B, Identity { name: shipname.non_empty().map(|_| *shipname), ..Identity::default() }),
                     StaticDataPart::B { shiptype, callsign, dimensions_or_mothership, .. } => {
-                        let dims = match dimensions_or_mothership {
+                        let dimensions = match dimensions_or_mothership {
                             DimensionsOrMothership::Dimensions(d) => Some(*d),
                             DimensionsOrMothership::Mothership(_) => None,
                         };
-                        statik(Class::B, None, callsign.non_empty().map(|_| *callsign), None, *shiptype, dims, None, None, None)
+                        statik(Class::B, Identity { callsign: callsign.non_empty().map(|_| *callsign), shiptype: *shiptype, dimensions, ..Identity::default() })
                     }
                 };
             }

@@ -74,7 +74,8 @@ pub struct IdentityChange {
 impl Identity {
     /// Merges a static report; returns the changes of name, call sign, IMO and
     /// ship type (only when both the old and the new value are known).
-    pub fn merge(&mut self, s: &StaticObs) -> Vec<IdentityChange> {
+    pub fn merge(&mut self, obs: &StaticObs) -> Vec<IdentityChange> {
+        let s = &obs.identity;
         let mut changes = Vec::new();
         fn track<T: PartialEq + Copy + ToString>(field: &'static str, slot: &mut Option<T>, new: Option<T>, changes: &mut Vec<IdentityChange>) {
             if let Some(new) = new {
@@ -294,18 +295,11 @@ mod tests {
             time_ms: 0,
             mmsi: 1,
             class: Class::A,
-            name: Some("EAGLE S".into()),
-            callsign: None,
-            imo: Some(9329760),
-            shiptype: Some(80),
-            dimensions: None,
-            destination: None,
-            eta: None,
-            draught: None,
+            identity: Identity { name: Some("EAGLE S".into()), imo: Some(9329760), shiptype: Some(80), ..Identity::default() },
             payload_hash: 0,
         };
         assert!(id.merge(&s).is_empty());
-        s.name = Some("EAGLE".into());
+        s.identity.name = Some("EAGLE".into());
         let ch = id.merge(&s);
         assert_eq!(ch, [IdentityChange { field: "name", before: "EAGLE S".into(), after: "EAGLE".into() }]);
         assert!(!mmsi_is_plausible(123_456_789) && !mmsi_is_plausible(1_234) && mmsi_is_plausible(518_998_000));

@@ -329,25 +329,25 @@ pub const DEG_PER_1E1_MIN: f64 = 1.0 / 600.0;
 /// Longitude in 1/10,000 minute (28 bits); 181° is "not available".
 #[inline(always)]
 pub(crate) fn lon_1e4(raw: i64) -> Option<f64> {
-    (raw != 108_600_000 && (-108_000_000..=108_000_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E4_MIN)
+    (raw != 108_600_000 && (-108_000_000..=108_000_000).contains(&raw)).then_some(raw as f64 * DEG_PER_1E4_MIN)
 }
 
 /// Latitude in 1/10,000 minute (27 bits); 91° is "not available".
 #[inline(always)]
 pub(crate) fn lat_1e4(raw: i64) -> Option<f64> {
-    (raw != 54_600_000 && (-54_000_000..=54_000_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E4_MIN)
+    (raw != 54_600_000 && (-54_000_000..=54_000_000).contains(&raw)).then_some(raw as f64 * DEG_PER_1E4_MIN)
 }
 
 /// Longitude in 1/10 minute (18 bits); 181° is "not available".
 #[inline(always)]
 pub(crate) fn lon_1e1(raw: i64) -> Option<f64> {
-    (raw != 108_600 && (-108_000..=108_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E1_MIN)
+    (raw != 108_600 && (-108_000..=108_000).contains(&raw)).then_some(raw as f64 * DEG_PER_1E1_MIN)
 }
 
 /// Latitude in 1/10 minute (17 bits); 91° is "not available".
 #[inline(always)]
 pub(crate) fn lat_1e1(raw: i64) -> Option<f64> {
-    (raw != 54_600 && (-54_000..=54_000).contains(&raw)).then(|| raw as f64 * DEG_PER_1E1_MIN)
+    (raw != 54_600 && (-54_000..=54_000).contains(&raw)).then_some(raw as f64 * DEG_PER_1E1_MIN)
 }
 
 /// Speed over ground in 1/10 knot (10 bits); 1023 is "not available", 1022 means
