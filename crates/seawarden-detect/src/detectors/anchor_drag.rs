@@ -26,8 +26,10 @@ use crate::world::{angle_diff, distance_m, World};
 
 #[derive(Default)]
 struct State {
-    /// (time, sog, cog) samples, one per minute at most, over the baseline window.
-    history: VecDeque<(i64, f32, f32)>,
+    /// (time in Unix seconds, speed in tenths of a knot), one sample per two
+    /// minutes at most over the baseline window: 8 bytes each, at most 60
+    /// (under 0.5 KiB per ship).
+    history: VecDeque<(u32, u16)>,
     /// When the slow, straight run began: time, course, position, baseline.
     slow: Option<(i64, f32, f64, f64, f64)>,
     crossed: Vec<String>,
@@ -49,6 +51,7 @@ impl AnchorDrag {
         let st = self.state.entry(p.mmsi).or_default();
         let (Some(sog), Some(cog)) = (p.sog, p.cog) else { return };
         let baseline_from = p.time_ms - cfg.baseline_window_s * 1000;
+        let baseline_from = (baseline_from / 1000).max(0) as u32;
         while st.history.front().is_some_and(|h| h.0 < baseline_from) {
             st.history.pop_front();
         }
@@ -56,8 +59,9 @@ impl AnchorDrag {
         let in_corridor = !place.infra.is_empty() && !place.in_port;
         let key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
         let record = |st: &mut State| {
-            if st.history.back().is_none_or(|h| p.time_ms - h.0 >= 60_000) {
-                st.history.push_back((p.time_ms, sog, cog));
+            let now_s = (p.time_ms / 1000).max(0) as u32;
+            if st.history.back().is_none_or(|h| now_s.saturating_sub(h.0) >= 120) {
+                st.history.push_back((now_s, (sog * 10.0).round().clamp(0.0, 65_535.0) as u16));
             }
         };
         // Most positions are far from any corridor: only the history is kept.
@@ -70,8 +74,8 @@ impl AnchorDrag {
         }
         // Baseline: cruising speeds before the slowdown (samples while slow are excluded).
         let baseline = {
-            let until = st.slow.map_or(i64::MAX, |s| s.0);
-            let mut speeds: Vec<f64> = st.history.iter().filter(|h| h.0 < until && h.1 as f64 >= cfg.min_baseline_kn * 0.5).map(|h| h.1 as f64).collect();
+            let until = st.slow.map_or(u32::MAX, |s| (s.0 / 1000).max(0) as u32);
+            let mut speeds: Vec<f64> = st.history.iter().map(|h| (h.0, h.1 as f64 / 10.0)).filter(|h| h.0 < until && h.1 >= cfg.min_baseline_kn * 0.5).map(|h| h.1).collect();
             if speeds.len() >= 5 {
                 median(&mut speeds)
             } else {
