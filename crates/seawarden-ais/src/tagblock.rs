@@ -51,9 +51,9 @@ pub fn unix_to_ms(v: i64) -> i64 {
 /// consumed (through the closing backslash).
 pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
     debug_assert_eq!(line.first(), Some(&b'\\'));
-    let end = line[1..].iter().position(|&c| c == b'\\').ok_or(TagBlockError::Malformed)? + 1;
+    let end = memchr::memchr(b'\\', &line[1..]).ok_or(TagBlockError::Malformed)? + 1;
     let inner = &line[1..end];
-    let star = inner.iter().rposition(|&c| c == b'*').ok_or(TagBlockError::Malformed)?;
+    let star = memchr::memrchr(b'*', inner).ok_or(TagBlockError::Malformed)?;
     let body = &inner[..star];
     let expected = hex2(&inner[star + 1..]).ok_or(TagBlockError::Malformed)?;
     if inner.len() != star + 3 {
@@ -64,7 +64,15 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
         return Err(TagBlockError::BadChecksum);
     }
     let mut tb = TagBlock { unchecked, ..TagBlock::default() };
-    for field in body.split(|&c| c == b',') {
+    let mut rest = body;
+    while !rest.is_empty() {
+        // Fields are short: a plain scan for the comma beats an iterator.
+        let mut i = 0;
+        while i < rest.len() && rest[i] != b',' {
+            i += 1;
+        }
+        let field = &rest[..i];
+        rest = if i < rest.len() { &rest[i + 1..] } else { &[] };
         if field.len() < 2 {
             if field.is_empty() {
                 continue;
@@ -76,12 +84,15 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
             tb.group = parse_old_group(field);
             continue;
         }
-        let Some(colon) = field.iter().position(|&c| c == b':') else {
-            return Err(TagBlockError::Malformed);
+        // Keys are one letter in practice ("c:", "s:"), but longer ones exist.
+        let colon = if field[1] == b':' {
+            1
+        } else {
+            field.iter().position(|&c| c == b':').ok_or(TagBlockError::Malformed)?
         };
         let (key, value) = (&field[..colon], &field[colon + 1..]);
         match key {
-            b"c" => tb.time_ms = Some(unix_to_ms(parse_int(value).ok_or(TagBlockError::Malformed)?)),
+            b"c" => tb.time_ms = Some(unix_to_ms(parse_digits(value).or_else(|| parse_int(value)).ok_or(TagBlockError::Malformed)?)),
             b"s" => tb.source = Some(value),
             b"g" => tb.group = Some(parse_group(value).ok_or(TagBlockError::Malformed)?),
             b"n" => tb.line_count = parse_int(value).and_then(|v| u32::try_from(v).ok()),
@@ -114,6 +125,23 @@ fn checksum_without_group(body: &[u8]) -> Option<u8> {
         sum ^= checksum(field);
     }
     found.then_some(sum)
+}
+
+/// Fast path for plain digits (the usual `c:` value); `None` for anything else.
+#[inline]
+fn parse_digits(v: &[u8]) -> Option<i64> {
+    if v.is_empty() || v.len() > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &c in v {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + d as i64;
+    }
+    Some(n)
 }
 
 /// Parses an unsigned or signed decimal integer; a fractional part is dropped.
