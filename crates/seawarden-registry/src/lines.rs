@@ -42,6 +42,31 @@ impl<'a> LineIndex<'a> {
     pub(crate) fn line(&self, pos: Option<&csv::Position>) -> u64 {
         pos.map_or(0, |p| self.line_of(p.byte()))
     }
+
+    /// Reads the next CSV record into `rec` and counts it in `report`:
+    /// `Some(location)`, or `None` at the end. A malformed record is
+    /// reported as rejected and skipped; only I/O errors stop the reading.
+    pub(crate) fn next_record(
+        &self,
+        rdr: &mut csv::Reader<&[u8]>,
+        rec: &mut csv::ByteRecord,
+        report: &mut crate::error::Report,
+    ) -> crate::error::Result<Option<crate::error::Location>> {
+        loop {
+            match rdr.read_byte_record(rec) {
+                Ok(true) => {
+                    report.rows += 1;
+                    return Ok(Some(crate::error::Location::Line(self.line(rec.position()))));
+                }
+                Ok(false) => return Ok(None),
+                Err(e) if e.is_io_error() => return Err(e.into()),
+                Err(e) => {
+                    report.rows += 1;
+                    report.reject(crate::error::Location::Line(self.line(e.position())), format!("unreadable CSV record: {e}"));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

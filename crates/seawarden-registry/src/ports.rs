@@ -186,20 +186,7 @@ impl Ports {
         let mut ports = Vec::new();
         let mut first_line: HashMap<String, Location> = HashMap::new();
         let mut rec = csv::ByteRecord::new();
-        loop {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) if e.is_io_error() => return Err(e.into()),
-                Err(e) => {
-                    // Malformed CSV in one record: report it, keep going.
-                    report.rows += 1;
-                    report.reject(Location::Line(lines.line(e.position())), format!("unreadable CSV record: {e}"));
-                    continue;
-                }
-            }
-            report.rows += 1;
-            let at = Location::Line(lines.line(rec.position()));
+        while let Some(at) = lines.next_record(&mut rdr, &mut rec, &mut report)? {
             let text = |c: Option<usize>| -> Result<String, String> {
                 match c.and_then(|i| rec.get(i)) {
                     None => Ok(String::new()),

@@ -261,19 +261,7 @@ fn read_csv(mut reader: impl Read, source: &str, sink: &mut dyn FnMut(WatchEntry
     }
     let mut report = Report::new(source);
     let mut rec = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) if e.is_io_error() => return Err(e.into()),
-            Err(e) => {
-                report.rows += 1;
-                report.reject(Location::Line(lines.line(e.position())), format!("unreadable CSV record: {e}"));
-                continue;
-            }
-        }
-        report.rows += 1;
-        let at = Location::Line(lines.line(rec.position()));
+    while let Some(at) = lines.next_record(&mut rdr, &mut rec, &mut report)? {
         let mut fields = [c_mmsi, c_imo, c_name, c_list, c_reason]
             .map(|c| c.and_then(|i| rec.get(i)).map(|b| std::str::from_utf8(b).map(str::trim)));
         if fields.iter().any(|f| matches!(f, Some(Err(_)))) {
