@@ -1,0 +1,160 @@
+// Real-browser test of the Seawarden web map: headless Debian Chromium driven by playwright-core.
+//
+// Usage: node map.test.mjs http://127.0.0.1:PORT/
+// Environment: CHROMIUM (default /usr/bin/chromium); SCREENSHOT_DIR to save the main views as PNG.
+// Every request to anything but the server under test is aborted and counted: the map must work offline.
+// Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const base = process.argv[2] ?? process.env.SEAWARDEN_URL;
+if (!base) {
+  console.error('usage: node map.test.mjs http://127.0.0.1:PORT/');
+  process.exit(2);
+}
+const origin = new URL(base).origin;
+const shots = process.env.SCREENSHOT_DIR;
+if (shots) mkdirSync(shots, { recursive: true });
+const STEP_MS = Number(process.env.STEP_TIMEOUT_MS ?? 30000);
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+  return ok;
+}
+
+const isLocal = (url) => {
+  const u = new URL(url);
+  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  // Software WebGL (no GPU here); no sandbox as CI runs as root.
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+});
+const external = [];
+const pageErrors = [];
+let exitCode = 1;
+try {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 960 }, deviceScaleFactor: 1 });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (isLocal(url)) return route.continue();
+    external.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => { if (!isLocal(r.url())) external.push(r.url()); });
+  page.on('websocket', (ws) => { if (!isLocal(ws.url())) external.push(ws.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') console.log(`     console: ${m.text()}`); });
+
+  const waitIdle = () => page.evaluate((timeout) => new Promise((resolve, reject) => {
+    const map = window.seawarden.map;
+    const t = setTimeout(() => reject(new Error('map did not become idle')), timeout);
+    map.once('idle', () => { clearTimeout(t); resolve(); });
+    map.triggerRepaint();
+  }), STEP_MS);
+  const rendered = (layer) => page.evaluate((l) => window.seawarden.map.queryRenderedFeatures({ layers: [l] }).length, layer);
+
+  // 1. The page loads and every data set arrives.
+  await page.goto(base, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true', null, { timeout: STEP_MS });
+  const loaded = await page.evaluate(() => window.seawarden.state.loaded);
+  check('page loads land, infrastructure, vessels and alerts', Object.values(loaded).every(Boolean), JSON.stringify(loaded));
+  await page.waitForFunction(() => window.seawarden.state.vessels.size > 0, null, { timeout: STEP_MS }).catch(() => {});
+  await page.waitForTimeout(800); // the vessel layer is redrawn at most every 300 ms
+  await waitIdle();
+
+  // 2. The map renders offline: land, cables, vessels.
+  const land = await rendered('land');
+  const cables = (await rendered('cables')) + (await rendered('pipelines'));
+  const vessels = await rendered('vessels');
+  const known = await page.evaluate(() => window.seawarden.state.vessels.size);
+  check('land is rendered', land > 0, `${land} land features`);
+  check('cables or pipelines are rendered', cables > 0, `${cables} line features`);
+  check('vessels appear on the map', vessels > 0 && known > 0, `${vessels} drawn of ${known} known`);
+  const shown = await page.textContent('#stat-vessels');
+  check('vessel count shown in the status bar', Number(shown) === known, `"${shown}"`);
+  const feed = await page.waitForFunction(() => document.getElementById('feed-state').textContent === 'live', null, { timeout: STEP_MS })
+    .then(() => true, () => false);
+  check('live WebSocket feed connected', feed, await page.textContent('#feed-state'));
+  const glOk = await page.evaluate(() => !!window.seawarden.map.painter?.context?.gl);
+  check('WebGL context (software) in use', glOk);
+  if (shots) await page.screenshot({ path: join(shots, 'map.png') });
+
+  // 3. An alert opens its evidence: summary, score factors, a speed plot, the track on the map.
+  const items = await page.locator('#alert-list .alert-item').count();
+  check('alert list has alerts', items > 0, `${items} shown`);
+  if (items > 0) {
+    // Prefer an alert whose vessel has a track worth plotting.
+    const id = await page.evaluate(async () => {
+      const order = ['loitering', 'anchor_drag', 'drift', 'encounter', 'ais_gap', 'repeated_crossing', 'spoofing'];
+      const els = [...document.querySelectorAll('#alert-list .alert-item')];
+      els.sort((a, b) => (order.indexOf(a.dataset.kind) + 99) % 99 - (order.indexOf(b.dataset.kind) + 99) % 99);
+      return els[0].dataset.id;
+    });
+    await page.click(`#alert-list .alert-item[data-id="${id}"]`);
+    await page.waitForSelector('#detail:not([hidden]) .evidence', { timeout: STEP_MS });
+    await page.waitForSelector('#evidence-plot svg.plot', { timeout: STEP_MS });
+    const ev = await page.evaluate(() => ({
+      summary: document.querySelector('#detail .summary')?.textContent ?? '',
+      factors: document.querySelectorAll('#detail .factor').length,
+      rows: document.querySelectorAll('#detail .evidence-table tr').length,
+      points: Number(document.querySelector('#evidence-plot svg.plot')?.dataset.points ?? 0),
+      line: !!document.querySelector('#evidence-plot svg.plot path.plot-line'),
+    }));
+    const alert = await page.evaluate((i) => window.seawarden.state.alerts.get(i), id);
+    check('evidence panel shows the alert summary', ev.summary.length > 0 && ev.summary === alert.summary, ev.summary);
+    check('evidence panel lists the score factors', ev.factors === (alert.factors ?? []).length && ev.factors > 0, `${ev.factors} factors`);
+    check('evidence panel has a speed-over-time plot', ev.points >= 2 && ev.line, `${ev.points} samples plotted (${alert.kind}, MMSI ${alert.mmsi})`);
+    await page.waitForTimeout(900); // fitBounds animation
+    await waitIdle();
+    const track = await rendered('track-line');
+    check('the alert vessel track is drawn on the map', track > 0, `${track} track features`);
+    if (shots) await page.screenshot({ path: join(shots, 'alert-evidence.png') });
+
+    // Acknowledge through the API; the list reflects it.
+    const ackBtn = page.locator('#ack-btn');
+    if (await ackBtn.count()) {
+      await ackBtn.click();
+      const acked = await page.waitForFunction((i) => window.seawarden.state.alerts.get(i)?.state === 'acknowledged', id, { timeout: STEP_MS })
+        .then(() => true, () => false);
+      check('acknowledging an alert', acked);
+    }
+
+    // 4. The vessel panel with the replay slider.
+    await page.click('#detail .actions >> text=Vessel & replay');
+    await page.waitForSelector('#detail .vessel #replay-slider', { timeout: STEP_MS });
+    const mid = await page.evaluate(() => {
+      const s = document.getElementById('replay-slider');
+      s.value = String((Number(s.min) + Number(s.max)) / 2);
+      s.dispatchEvent(new Event('input'));
+      return document.querySelector('.replay-readout').textContent;
+    });
+    await page.waitForTimeout(900);
+    await waitIdle();
+    const cursor = await rendered('cursor');
+    check('replay slider moves the vessel along its track', cursor === 1 && mid.length > 0, mid);
+    if (shots) await page.screenshot({ path: join(shots, 'vessel-replay.png') });
+  }
+
+  check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
+  const appErrors = await page.evaluate(() => window.seawarden.state.errors);
+  check('no application errors', appErrors.length === 0, appErrors.slice(0, 3).join(' | '));
+  check('no request left this machine', external.length === 0, external.slice(0, 5).join(' '));
+  exitCode = failed === 0 ? 0 : 1;
+} catch (e) {
+  check('browser session', false, e.stack ?? String(e));
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? exitCode : 1);
