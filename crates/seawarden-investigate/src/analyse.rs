@@ -26,7 +26,8 @@ pub struct Params {
     pub max_speed_kn: f64,
     /// Speeds above this are "under way" and make the cruising baseline [3 kn].
     pub underway_kn: f32,
-    /// Under this speed inside the corridor is loitering [2 kn].
+    /// Under this speed inside the corridor is loitering: at anchor,
+    /// drifting, stopped [1 kn].
     pub loiter_kn: f32,
     /// Anchor-drag-like: speed between `drag_min_kn` and this fraction of
     /// the baseline... [0.75]
@@ -38,6 +39,10 @@ pub struct Params {
     /// A port of call is a stop (speed at most 0.5 kn, or moored) within
     /// this distance of a World Port Index port [10 km].
     pub port_radius_km: f64,
+    /// Reports within this of a World Port Index port, or moored, are in
+    /// port: berthing ships are left out of corridor time, loitering,
+    /// status and speed profiles, and their crossings score nothing [3 km].
+    pub in_port_km: f64,
     /// Gaps whose ends are within this of the target are listed [20 km].
     pub gap_near_m: f64,
     /// Track kept for the report's plots before and after the window [1 h].
@@ -58,11 +63,12 @@ impl Default for Params {
             dark_gap_s: 900.0,
             max_speed_kn: 50.0,
             underway_kn: 3.0,
-            loiter_kn: 2.0,
+            loiter_kn: 1.0,
             drag_ratio: 0.75,
             drag_min_kn: 1.0,
             drag_course_deg: 30.0,
             port_radius_km: 10.0,
+            in_port_km: 3.0,
             gap_near_m: 20_000.0,
             margin_ms: 60 * MIN,
             max_track_points: 3000,
@@ -207,10 +213,38 @@ struct Scratch {
     crossings: Vec<GeoCrossing>,
 }
 
-/// Median of the speeds reported in `[t0, t1]`.
-fn median_sog(ps: &[P], t0: i64, t1: i64) -> Option<f32> {
-    let i0 = ps.partition_point(|p| p.t < t0);
-    let mut v: Vec<f32> = ps[i0..].iter().take_while(|p| p.t <= t1).filter_map(|p| p.sog).collect();
+/// Which reports are in port: moored, or within `in_port_km` of a World
+/// Port Index port (computed on demand, once per report).
+struct InPort<'a> {
+    ports: Option<&'a Ports>,
+    radius_km: f64,
+    cache: Vec<u8>,
+}
+
+impl InPort<'_> {
+    fn at(&mut self, ps: &[P], i: usize) -> bool {
+        if self.cache.len() != ps.len() {
+            self.cache = vec![0; ps.len()];
+        }
+        if self.cache[i] == 0 {
+            let p = &ps[i];
+            let yes = p.status == Some(5) || self.ports.is_some_and(|ports| ports.nearest(p.lat, p.lon, self.radius_km).is_some());
+            self.cache[i] = if yes { 2 } else { 1 };
+        }
+        self.cache[i] == 2
+    }
+
+    /// Speeds reported in `[t0, t1]` outside port.
+    fn speeds(&mut self, ps: &[P], t0: i64, t1: i64) -> Vec<f32> {
+        let i0 = ps.partition_point(|p| p.t < t0);
+        let i1 = ps.partition_point(|p| p.t <= t1);
+        (i0..i1).filter(|&i| !self.at(ps, i)).filter_map(|i| ps[i].sog).collect()
+    }
+}
+
+/// Median of the speeds reported in `[t0, t1]` outside port.
+fn median_sog(ps: &[P], t0: i64, t1: i64, port: &mut InPort<'_>) -> Option<f32> {
+    let mut v = port.speeds(ps, t0, t1);
     if v.is_empty() {
         return None;
     }
@@ -219,9 +253,8 @@ fn median_sog(ps: &[P], t0: i64, t1: i64) -> Option<f32> {
     Some(v[m])
 }
 
-fn min_sog(ps: &[P], t0: i64, t1: i64) -> Option<f32> {
-    let i0 = ps.partition_point(|p| p.t < t0);
-    ps[i0..].iter().take_while(|p| p.t <= t1).filter_map(|p| p.sog).min_by(f32::total_cmp)
+fn min_sog(ps: &[P], t0: i64, t1: i64, port: &mut InPort<'_>) -> Option<f32> {
+    port.speeds(ps, t0, t1).into_iter().min_by(f32::total_cmp)
 }
 
 /// Circular mean of the courses of reports in `[t0, t1]` made at 1 kn or more.
@@ -254,11 +287,16 @@ pub(crate) fn angle_diff(a: f32, b: f32) -> f32 {
     }
 }
 
-fn upper_quartile(mut v: Vec<f32>) -> Option<f32> {
-    if v.len() < 5 {
+/// The 90th percentile: a ship's cruising speed even when it spent most of
+/// the period slow (a long anchor drag), with single fast outliers ignored.
+/// `None` unless the ship was under way for a real part of the period (at
+/// least 20 reports and a tenth of its reports with a speed): a trawler
+/// towing at 2.5 kn or a ship at anchor has no cruising speed to slow from.
+fn cruising(mut v: Vec<f32>, reports_with_speed: usize) -> Option<f32> {
+    if v.len() < 20 || v.len() * 10 < reports_with_speed {
         return None;
     }
-    let k = v.len() * 3 / 4;
+    let k = v.len() * 9 / 10;
     v.select_nth_unstable_by(k, f32::total_cmp);
     Some(v[k])
 }
@@ -277,6 +315,8 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     let w1 = (ps.partition_point(|p| p.t <= to) + 1).min(ps.len());
     let win = &ps[w0..w1];
 
+    let mut port = InPort { ports: ctx.ports, radius_km: params.in_port_km, cache: Vec::new() };
+
     // Pass 1: corridor presence and crossings.
     let mut in_corr = vec![false; win.len()];
     let mut raw: Vec<(u32, i64, f64, f64, usize)> = Vec::new(); // feature, time, lat, lon, index of the report after
@@ -284,7 +324,7 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     for (i, p) in win.iter().enumerate() {
         if p.t >= from && p.t <= to && target.may_touch((p.lat, p.lon), (p.lat, p.lon)) {
             target.index().near(LatLon::new(p.lat, p.lon), &mut sc.hits);
-            if !sc.hits.is_empty() && near_fault(p.lat, p.lon) {
+            if !sc.hits.is_empty() && near_fault(p.lat, p.lon) && !port.at(ps, w0 + i) {
                 in_corr[i] = true;
                 for h in &sc.hits {
                     corridor_m = corridor_m.max(target.features()[h.feature.index()].corridor_m);
@@ -319,7 +359,7 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     }
 
     // Cruising baseline over every report given.
-    let baseline = upper_quartile(ps.iter().filter_map(|p| p.sog).filter(|&s| s >= params.underway_kn).collect());
+    let baseline = cruising(ps.iter().filter_map(|p| p.sog).filter(|&s| s >= params.underway_kn).collect(), ps.iter().filter(|p| p.sog.is_some()).count());
 
     // Corridor time, loitering, statuses.
     let mut ev = Evidence { baseline, corridor_m, ..Evidence::default() };
@@ -358,7 +398,8 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         let before = mean_cog(ps, t - 60 * MIN, t - 10 * MIN);
         let after = mean_cog(ps, t + 10 * MIN, t + 60 * MIN);
         let nearest = if t - a.t <= b.t - t { a } else { b };
-        if !features.contains(&f) {
+        let crossing_in_port = port.at(ps, w0 + i - 1) && port.at(ps, w0 + i);
+        if !crossing_in_port && !features.contains(&f) {
             features.push(f);
         }
         ev.crossings.push(Crossing {
@@ -367,10 +408,11 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
             time: rfc3339(t),
             lat,
             lon,
-            sog_before: median_sog(ps, t - 60 * MIN, t - 10 * MIN),
-            sog_at: if dark { None } else { median_sog(ps, t - 10 * MIN, t + 10 * MIN) },
-            sog_min: if dark { None } else { min_sog(ps, t - 10 * MIN, t + 10 * MIN) },
-            sog_after: median_sog(ps, t + 10 * MIN, t + 60 * MIN),
+            sog_before: median_sog(ps, t - 60 * MIN, t - 10 * MIN, &mut port),
+            sog_at: if dark { None } else { median_sog(ps, t - 10 * MIN, t + 10 * MIN, &mut port) },
+            sog_min: if dark { None } else { min_sog(ps, t - 10 * MIN, t + 10 * MIN, &mut port) },
+            sog_after: median_sog(ps, t + 10 * MIN, t + 60 * MIN, &mut port),
+            in_port: crossing_in_port,
             cog_change: before.zip(after).map(|(x, y)| angle_diff(x, y)),
             inferred_dark: dark,
             gap_s: gap_ms as f64 / 1000.0,

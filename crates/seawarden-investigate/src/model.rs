@@ -39,6 +39,9 @@ pub struct Crossing {
     pub implied_kn: f64,
     /// Navigational status reported nearest the crossing.
     pub status: Option<u8>,
+    /// True if the reports either side were in port (moored, or within
+    /// 3 km of a port): listed, but scores nothing.
+    pub in_port: bool,
 }
 
 /// A silence of a ship's AIS in the window.
@@ -142,12 +145,13 @@ pub struct Suspect {
     pub crossings: Vec<Crossing>,
     /// The factors of the score, highest first.
     pub reasons: Vec<Reason>,
-    /// Cruising speed: upper quartile of the ship's own reported speeds
-    /// above 3 kn, over all the reports given; knots.
+    /// Cruising speed: 90th percentile of the ship's own reported speeds
+    /// of 3 kn or more, over all the reports given (none if fewer than 20
+    /// or under a tenth of its reports); knots.
     pub baseline_sog: Option<f32>,
     /// Time inside the corridor in the window, minutes.
     pub corridor_minutes: f64,
-    /// Time inside the corridor at under 2 kn, minutes.
+    /// Time inside the corridor at under 1 kn, minutes.
     pub loiter_minutes: f64,
     /// Longest run of slow steady-course sailing (anchor-drag-like) that
     /// touches the corridor, minutes.

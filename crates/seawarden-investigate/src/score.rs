@@ -47,19 +47,20 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
     let mut push = |factor: &'static str, points: f64, detail: String| reasons.push(Reason { factor, points: round1(points), detail });
 
     // Slowdown at a crossing, against the ship's own cruising speed.
-    let mut abnormal = 0usize;
+    // Crossings made slowly or dark: (feature, dark).
+    let mut abnormal: Vec<&str> = Vec::new();
     match ev.baseline {
         Some(base) if base > 0.0 => {
             let mut best: Option<(f64, &crate::model::Crossing, f32)> = None;
-            for c in &ev.crossings {
+            for c in ev.crossings.iter().filter(|c| !c.in_port) {
                 let Some(at) = c.sog_at.or(c.sog_min) else { continue };
                 // The median within 10 minutes, or the lowest report if the
                 // stop was too short to move the median (halfway credit).
                 let r_med = at as f64 / base as f64;
                 let r_min = c.sog_min.map_or(r_med, |m| m as f64 / base as f64);
                 let f = slowdown_fraction(r_med).max(0.5 * slowdown_fraction(r_min));
-                if f > 0.0 || c.inferred_dark {
-                    abnormal += 1;
+                if f > 0.0 {
+                    abnormal.push(&c.feature);
                 }
                 if best.is_none_or(|b| f > b.0) {
                     best = Some((f, c, at));
@@ -83,9 +84,12 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
                 None => push("slowdown", 0.0, "no speed reported at any crossing".into()),
             }
         }
-        _ => push("slowdown", 0.0, "no cruising baseline (fewer than 5 reports above 3 kn)".into()),
+        _ => push("slowdown", 0.0, "no cruising speed to slow from (under way at 3 kn or more in fewer than 20 reports or a tenth of them)".into()),
     }
-    abnormal += ev.crossings.iter().filter(|c| c.inferred_dark && c.sog_at.is_none()).count();
+    abnormal.extend(ev.crossings.iter().filter(|c| c.inferred_dark && !c.in_port).map(|c| c.feature.as_str()));
+    let mut abnormal_lines = abnormal.clone();
+    abnormal_lines.sort_unstable();
+    abnormal_lines.dedup();
 
     // Anchor-drag-like profile.
     push(
@@ -95,7 +99,7 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
     );
 
     // Dark crossings.
-    let dark: Vec<_> = ev.crossings.iter().filter(|c| c.inferred_dark).collect();
+    let dark: Vec<_> = ev.crossings.iter().filter(|c| c.inferred_dark && !c.in_port).collect();
     let mut dark_points = 0.0;
     let mut dark_detail = Vec::new();
     for c in &dark {
@@ -143,8 +147,8 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
     let n = ev.crossings.len();
     push(
         "crossings",
-        (6.0 * ev.features_crossed.saturating_sub(1) as f64 + 3.0 * abnormal.saturating_sub(1) as f64).min(caps::CROSSINGS),
-        format!("{n} crossing(s) of {} line(s), {abnormal} slow or dark", ev.features_crossed),
+        (5.0 * abnormal_lines.len().saturating_sub(1) as f64 + 2.0 * abnormal.len().saturating_sub(abnormal_lines.len()) as f64).min(caps::CROSSINGS),
+        format!("{n} crossing(s) of {} line(s); {} slow or dark, of {} line(s)", ev.features_crossed, abnormal.len(), abnormal_lines.len()),
     );
 
     let near: Vec<_> = ev.gaps.iter().filter(|g| !g.crosses_target).collect();
