@@ -221,6 +221,10 @@ pub struct RepeatedCrossing {
     pub min_crossings: u32,
     /// Window, seconds (one day).
     pub window_s: i64,
+    /// Crossings faster than this are transits at service speed (ferries,
+    /// through traffic) and are not counted, knots: bottom trawls are towed
+    /// at 2-5 kn and anchors drag at a few knots.
+    pub max_speed_kn: f64,
 }
 
 impl Default for RepeatedCrossing {
@@ -228,7 +232,7 @@ impl Default for RepeatedCrossing {
         // The Svalbard cable was crossed over 140 times by one trawler in the
         // days before the January 2022 fault; a ferry or a passing ship
         // crosses a given cable once or twice a day.
-        RepeatedCrossing { min_crossings: 6, window_s: 24 * 3600 }
+        RepeatedCrossing { min_crossings: 6, window_s: 24 * 3600, max_speed_kn: 10.0 }
     }
 }
 

@@ -356,3 +356,41 @@ fn same_input_same_alerts() {
     assert!(!a.is_empty());
     assert_eq!(a, b);
 }
+
+/// Regression (found by `seawarden evaluate` on the scenario library): a
+/// ship sailing out of the receivers' range, whose reception fades over the
+/// last miles, is not a transponder switched off.
+#[test]
+fn ship_fading_out_of_coverage_is_not_an_ais_gap() {
+    let mut leaving = Ship::new(412_000_003, 59.9, 24.6);
+    leaving.sail(20, 12.0, 270.0, 10);
+    // The fringe of coverage: one report in twelve gets through, then none.
+    leaving.sail(8, 12.0, 270.0, 120);
+    let mut n1 = Ship::new(230_000_013, 59.9, 24.7);
+    n1.sail(140, 0.5, 90.0, 180);
+    let mut n2 = Ship::new(230_000_014, 59.88, 24.5);
+    n2.sail(140, 0.5, 90.0, 180);
+    let alerts = run(vec![&leaving, &n1, &n2]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).is_empty(), "{alerts:#?}");
+    // The same ship at full reception going silent does raise the gap.
+    let mut dark = Ship::new(412_000_004, 59.9, 24.6);
+    dark.sail(26, 12.0, 270.0, 10);
+    let alerts = run(vec![&dark, &n1, &n2]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).iter().any(|a| a.mmsi == 412_000_004), "{alerts:#?}");
+}
+
+/// Regression (found by `seawarden evaluate`): a ferry crossing cables at
+/// service speed many times a day is not a trawler working across them.
+#[test]
+fn fast_ferry_crossing_many_times_is_not_repeated_crossing() {
+    let mut ferry = Ship::new(230_000_063, CABLE_LAT + 0.05, 25.0);
+    let mut slow = Ship::new(257_000_064, CABLE_LAT + 0.02, 25.5);
+    for _ in 0..4 {
+        ferry.sail(20, 20.0, 180.0, 6).sail(20, 20.0, 0.0, 6);
+        slow.sail(25, 4.0, 180.0, 60).sail(25, 4.0, 0.0, 60);
+    }
+    let alerts = run(vec![&ferry, &slow]);
+    let r = of_kind(&alerts, AlertKind::RepeatedCrossing);
+    assert!(r.iter().all(|a| a.mmsi != 230_000_063), "{alerts:#?}");
+    assert!(r.iter().any(|a| a.mmsi == 257_000_064), "{alerts:#?}");
+}

@@ -52,6 +52,25 @@ pub fn reporting_interval_s(class: Class, sog: Option<f32>, status: Option<u8>) 
 /// Silence after which a ship is no longer checked every minute.
 const STALE_MS: i64 = 24 * 3_600_000;
 
+/// Window before the last report in which reception is judged.
+const FADE_WINDOW_MS: i64 = 5 * 60_000;
+
+/// Reception was already failing before the silence: fewer than half the
+/// reports the ship's reporting interval implies arrived in the five
+/// minutes before its last one. That is a ship sailing out of the
+/// receivers' range (reception fades over the last miles), not a
+/// transponder switched off, which stops a full-rate stream at once. Slow
+/// reporters (3-minute intervals) send too few reports to judge.
+fn fading(v: &seawarden_track::Vessel, last: &PositionObs) -> bool {
+    let interval_ms = (reporting_interval_s(v.class, last.sog, last.status) * 1000.0) as i64;
+    if interval_ms <= 0 || interval_ms > 60_000 {
+        return false;
+    }
+    let from = last.time_ms - FADE_WINDOW_MS;
+    let heard = v.track.iter().filter(|p| p.time_ms > from && p.time_ms <= last.time_ms).count() as i64;
+    2 * heard < FADE_WINDOW_MS / interval_ms
+}
+
 /// Gaps open now, by vessel: the last fix before the silence.
 #[derive(Default)]
 pub struct AisGap {
@@ -100,7 +119,7 @@ impl AisGap {
             if silent < threshold_ms(cfg, v.class, &last) || silent > STALE_MS {
                 continue;
             }
-            if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) {
+            if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) || fading(v, &last) {
                 continue;
             }
             let heard = neighbours_heard(tracker, cfg, &last);
@@ -143,7 +162,7 @@ impl AisGap {
         let was_open = self.open.remove(&p.mmsi);
         let gap = p.time_ms - prev.time_ms;
         let cfg = cx.config;
-        if was_open.is_none() && (gap < threshold_ms(cfg, cx.vessel.class, prev) || gap > cfg.ais_gap.max_gap_s * 1000 || place.in_port || !cx.vessel.class.is_ship() || cx.vessel.flags.invalid_mmsi) {
+        if was_open.is_none() && (gap < threshold_ms(cfg, cx.vessel.class, prev) || gap > cfg.ais_gap.max_gap_s * 1000 || place.in_port || !cx.vessel.class.is_ship() || cx.vessel.flags.invalid_mmsi || fading(cx.vessel, prev)) {
             return;
         }
         let heard = match was_open {

@@ -33,6 +33,9 @@ pub struct RepeatedCrossing {
 impl RepeatedCrossing {
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, place: &Place) {
         let cfg = &cx.config.repeated_crossing;
+        if p.sog.is_some_and(|s| s as f64 > cfg.max_speed_kn) {
+            return;
+        }
         for c in &place.crossings {
             let q = self.crossings.entry((p.mmsi, c.feature)).or_default();
             q.push_back((p.time_ms, c.lat, c.lon));
