@@ -94,11 +94,17 @@ try {
   const items = await page.locator('#alert-list .alert-item').count();
   check('alert list has alerts', items > 0, `${items} shown`);
   if (items > 0) {
-    // Prefer an alert whose vessel has a track worth plotting.
+    // An alert whose vessel has a track worth plotting (asked of the server, as the page would).
     const id = await page.evaluate(async () => {
-      const order = ['loitering', 'anchor_drag', 'drift', 'encounter', 'ais_gap', 'repeated_crossing', 'spoofing'];
+      const order = ['anchor_drag', 'loitering', 'drift', 'encounter', 'ais_gap', 'repeated_crossing', 'zone_entry'];
+      const rank = (k) => (order.indexOf(k) + 99) % 99;
       const els = [...document.querySelectorAll('#alert-list .alert-item')];
-      els.sort((a, b) => (order.indexOf(a.dataset.kind) + 99) % 99 - (order.indexOf(b.dataset.kind) + 99) % 99);
+      els.sort((a, b) => rank(a.dataset.kind) - rank(b.dataset.kind));
+      for (const e of els.slice(0, 25)) {
+        const a = window.seawarden.state.alerts.get(e.dataset.id);
+        const r = await fetch(`/api/vessels/${a.mmsi}?track=true`);
+        if (r.ok && ((await r.json()).track ?? []).length >= 2) return e.dataset.id;
+      }
       return els[0].dataset.id;
     });
     await page.click(`#alert-list .alert-item[data-id="${id}"]`);

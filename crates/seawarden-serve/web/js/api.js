@@ -12,6 +12,12 @@ function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+/** Keeps an API token for this browser session. */
+export function setToken(t) {
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
 /** An API error with the server's message. */
 export class ApiError extends Error {
   constructor(status, message) {
@@ -30,6 +36,7 @@ async function request(method, path, body, accept = 'application/json') {
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (res.status === 401) window.dispatchEvent(new CustomEvent('seawarden-auth'));
   if (!res.ok) {
     let msg = `${res.status} ${res.statusText}`;
     try {

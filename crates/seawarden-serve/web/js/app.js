@@ -1,5 +1,5 @@
 // Seawarden web map: wires the map, the live stream and the panels together.
-import { api, stream } from './api.js';
+import { api, stream, setToken } from './api.js';
 import { SeaMap } from './map.js';
 import { AlertsPanel } from './alerts.js';
 import { openVessel } from './vessel.js';
@@ -248,6 +248,74 @@ function zoomToInfra(id) {
   for (const f of seaMap.infra?.features ?? []) if (f.properties?.id === id) walk(f.geometry.coordinates);
   seaMap.fitPoints(coords, 10);
 }
+
+// ---- layer toggles -----------------------------------------------------------
+
+const LAYER_GROUPS = [
+  ['Vessels', ['vessels', 'vessel-selected']],
+  ['Alerts', ['alert-halo']],
+  ['Cables', ['cables']],
+  ['Pipelines', ['pipelines']],
+  ['Corridors', ['infra-corridor']],
+  ['Zones', ['zones-fill', 'zones-line', 'territorial-line']],
+  ['Graticule', ['graticule']],
+];
+document.getElementById('layer-toggles').replaceChildren(...LAYER_GROUPS.map(([label, layers]) => {
+  const box = el('input', { type: 'checkbox', checked: true, dataset: { layers: layers.join(',') } });
+  box.addEventListener('change', () => seaMap.setVisible(layers, box.checked));
+  return el('label', { class: 'layer-toggle' }, box, label);
+}));
+
+// ---- vessel search -----------------------------------------------------------
+
+const searchBox = document.getElementById('vessel-search');
+const results = document.getElementById('vessel-results');
+function runSearch() {
+  const q = searchBox.value.trim().toUpperCase();
+  if (q.length < 2) {
+    results.hidden = true;
+    return;
+  }
+  const hits = [];
+  for (const v of state.vessels.values()) {
+    const hay = `${v.name ?? ''} ${v.mmsi} ${v.imo ?? ''} ${v.callsign ?? ''}`.toUpperCase();
+    if (hay.includes(q)) hits.push(v);
+    if (hits.length >= 30) break;
+  }
+  results.replaceChildren(...(hits.length ? hits.map((v) => el('li', {
+    onmousedown: (e) => {
+      e.preventDefault();
+      results.hidden = true;
+      searchBox.value = '';
+      ctx.openVessel(v.mmsi);
+    },
+  }, el('b', {}, v.name || '(no name)'), el('span', { class: 'muted small' }, `MMSI ${v.mmsi}${v.flag ? ` · ${v.flag}` : ''}`)))
+    : [el('li', { class: 'muted' }, 'No vessel in view matches')]));
+  results.hidden = false;
+}
+searchBox.addEventListener('input', runSearch);
+searchBox.addEventListener('blur', () => { results.hidden = true; });
+searchBox.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') results.querySelector('li')?.dispatchEvent(new MouseEvent('mousedown'));
+  if (e.key === 'Escape') {
+    searchBox.value = '';
+    results.hidden = true;
+  }
+});
+
+// ---- API token ----------------------------------------------------------------
+
+window.addEventListener('seawarden-auth', () => {
+  const box = document.getElementById('auth');
+  if (!box.hidden) return;
+  box.hidden = false;
+  box.querySelector('input').focus();
+});
+document.getElementById('auth-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  setToken(e.target.querySelector('input').value.trim());
+  location.reload();
+});
 
 // ---- status bar ---------------------------------------------------------------
 

@@ -9,8 +9,8 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export const COLORS = {
   sea: '#0a1724',
-  land: '#1b2631',
-  coast: '#3a5268',
+  land: '#25292e',
+  coast: '#4d5d6b',
   graticule: '#14283a',
   cable: '#22d3ee',
   pipeline: '#f59e42',
@@ -19,7 +19,7 @@ export const COLORS = {
 };
 
 const ZONE_FILL = {
-  territorial_sea: ['#2b6a94', 0.22],
+  territorial_sea: ['#2b6a94', 0.16],
   eez: ['#1f4b6b', 0.12],
   aoi: ['#ffb347', 0.12],
   anchorage: ['#7fb2e5', 0.16],
@@ -278,6 +278,63 @@ export class SeaMap {
       this.map.setPaintProperty('infra-corridor', 'line-width', corridorWidth(Math.max(-80, Math.min(80, lat))));
     });
     this.selected = null;
+    this.labelBox = document.getElementById('labels');
+    this.labelEls = new Map();
+    this.labelPending = false;
+    this.map.on('render', () => {
+      if (this.labelPending) return;
+      this.labelPending = true;
+      requestAnimationFrame(() => {
+        this.labelPending = false;
+        this.updateLabels();
+      });
+    });
+  }
+
+  /** Vessel names as HTML labels beside their icons when zoomed in (the style has no glyphs). */
+  updateLabels() {
+    if (!this.labelBox) return;
+    const keep = new Set();
+    if (this.map.getZoom() >= 9.5 && this.map.getLayer('vessels')) {
+      const feats = this.map.queryRenderedFeatures({ layers: ['vessels'] });
+      if (feats.length <= 300) {
+        // Named vessels first, then greedy placement: a label that would overlap a placed one is left out.
+        const cands = feats.map((f) => {
+          const v = this.handlers.vesselInfo(f.properties.mmsi);
+          return { mmsi: f.properties.mmsi, name: v?.name || '', p: this.map.project(f.geometry.coordinates) };
+        }).sort((a, b) => (b.name ? 1 : 0) - (a.name ? 1 : 0) || (this.selected === b.mmsi) - (this.selected === a.mmsi));
+        const placed = [];
+        for (const c of cands) {
+          if (keep.has(c.mmsi)) continue;
+          const text = c.name || String(c.mmsi);
+          const box = [c.p.x + 8, c.p.y - 8, c.p.x + 12 + text.length * 6.6, c.p.y + 8];
+          if (placed.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
+          placed.push(box);
+          keep.add(c.mmsi);
+          let div = this.labelEls.get(c.mmsi);
+          if (!div) {
+            div = el('div', { class: 'vlabel' });
+            this.labelEls.set(c.mmsi, div);
+            this.labelBox.append(div);
+          }
+          if (div.textContent !== text) div.textContent = text;
+          div.classList.toggle('unnamed', !c.name);
+          div.style.left = `${c.p.x}px`;
+          div.style.top = `${c.p.y}px`;
+        }
+      }
+    }
+    for (const [mmsi, div] of this.labelEls) {
+      if (!keep.has(mmsi)) {
+        div.remove();
+        this.labelEls.delete(mmsi);
+      }
+    }
+  }
+
+  /** Shows or hides a group of layers. */
+  setVisible(layers, on) {
+    for (const id of layers) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
   }
 
   setLand(fc) {
