@@ -394,3 +394,34 @@ fn fast_ferry_crossing_many_times_is_not_repeated_crossing() {
     assert!(r.iter().all(|a| a.mmsi != 230_000_063), "{alerts:#?}");
     assert!(r.iter().any(|a| a.mmsi == 257_000_064), "{alerts:#?}");
 }
+
+/// Regression (found by `seawarden evaluate` on `scenarios/eagle_s.toml`): a
+/// ship that slowed down well before the corridor (its anchor already
+/// dragging) is reported as it reaches the cable, not ten minutes later, and
+/// the episode starts where the slowdown began.
+#[test]
+fn anchor_drag_already_slow_when_reaching_the_corridor() {
+    let mut ship = Ship::new(518_998_001, 60.05, 24.5);
+    ship.sail(60, 10.0, 180.0, 10);
+    let slow_from = ship.t;
+    // 40 minutes at 6 kn before the corridor's edge (59.817°N), then across.
+    ship.sail(40, 6.0, 180.0, 10);
+    let corridor_from = ship.t;
+    ship.sail(40, 6.0, 180.0, 10);
+    assert!(ship.lat < CABLE_LAT);
+    let alerts = run(vec![&ship]);
+    let drags = of_kind(&alerts, AlertKind::AnchorDrag);
+    let a = drags.first().expect("an anchor drag");
+    let reported = seawarden_sim_free_parse(&a.end);
+    assert!(reported - corridor_from < 6 * MIN, "reported {} min after entering the corridor", (reported - corridor_from) / MIN);
+    assert!((seawarden_sim_free_parse(&a.start) - slow_from).abs() <= MIN, "episode starts at the slowdown");
+}
+
+/// RFC 3339 (as alerts write it) to ms.
+fn seawarden_sim_free_parse(s: &str) -> i64 {
+    let n = |a: usize, b: usize| s[a..b].parse::<i64>().unwrap();
+    let (y, mo, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let (y2, m2) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+    let days = y2 * 365 + y2 / 4 - y2 / 100 + y2 / 400 + (153 * m2 + 2) / 5 + d - 719_469;
+    ((days * 24 + n(11, 13)) * 60 + n(14, 16)) * 60_000 + n(17, 19) * 1000
+}

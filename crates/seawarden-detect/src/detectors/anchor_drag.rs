@@ -57,7 +57,7 @@ impl AnchorDrag {
         }
         let stopped = matches!(p.status, Some(1) | Some(5) | Some(6)) || (sog as f64) < cfg.min_speed_kn;
         let in_corridor = !place.infra.is_empty() && !place.in_port;
-        let key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
+        let mut key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
         let record = |st: &mut State| {
             let now_s = (p.time_ms / 1000).max(0) as u32;
             if st.history.back().is_none_or(|h| now_s.saturating_sub(h.0) >= 120) {
@@ -65,7 +65,11 @@ impl AnchorDrag {
             }
         };
         // Most positions are far from any corridor: only the history is kept.
-        if !in_corridor && st.slow.is_none() {
+        // Away from corridors, a slowdown is looked for only when a speed
+        // sample is due (every 2 minutes): cheap for the many ships far from
+        // any cable, and early enough to time a drag that reaches one.
+        let sample_due = st.history.back().is_none_or(|h| ((p.time_ms / 1000).max(0) as u32).saturating_sub(h.0) >= 120);
+        if !in_corridor && st.slow.is_none() && (!sample_due || stopped) {
             record(st);
             return;
         }
@@ -83,10 +87,21 @@ impl AnchorDrag {
             }
         };
         let slow_now = !stopped && baseline.is_some_and(|b| b >= cfg.min_baseline_kn && (sog as f64) <= b * cfg.max_speed_ratio);
-        if slow_now && in_corridor {
+        // A slowdown is timed from where it begins, in a corridor or not: a
+        // ship already dragging its anchor when it reaches a cable (Eagle S)
+        // is reported as it enters the corridor.
+        if slow_now && !in_corridor {
+            let (_, course0, ..) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
+            if angle_diff(cog as f64, course0 as f64) > cfg.max_course_change_deg {
+                st.slow = None;
+                st.crossed.clear();
+                cx.episodes.end(key, p.time_ms);
+            }
+        } else if slow_now && in_corridor {
             let (since, course0, lat0, lon0, base) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
-            if st.crossed.is_empty() {
+            if st.crossed.is_empty() && !cx.episodes.is_open(&key) {
                 st.key = key_of(cx.world.infra_id(place.infra[0].feature));
+                key.key = st.key;
             }
             for c in place.crossings.iter() {
                 let id = cx.world.infra_id(c.feature).to_string();
