@@ -55,6 +55,8 @@ pub struct Params {
     pub ports_of_interest: Vec<String>,
     /// Flags of interest, ISO 3166-1 alpha-2 [none].
     pub flags_of_interest: Vec<String>,
+    /// Threads for inputs of 100 000 reports or more; 0: one per core [0].
+    pub threads: usize,
 }
 
 impl Default for Params {
@@ -74,6 +76,7 @@ impl Default for Params {
             max_track_points: 3000,
             ports_of_interest: seawarden_registry::RUSSIAN_PORTS_OF_INTEREST.iter().map(|(n, _)| n.to_string()).collect(),
             flags_of_interest: Vec::new(),
+            threads: 0,
         }
     }
 }
@@ -139,14 +142,49 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
     let mut suspects = Vec::new();
     let mut ships = 0;
     let mut dropped = 0;
-    let mut scratch = Scratch::default();
-    for track in positions.chunk_by(|a, b| a.mmsi == b.mmsi) {
-        ships += 1;
-        let (clean, d) = clean(track, params);
-        dropped += d;
-        if let Some(s) = analyse(target, query, track[0].mmsi, &clean, identities.get(&track[0].mmsi), ctx, params, &mut scratch) {
-            suspects.push(s);
+    // Ships are independent: split the reports at ship boundaries into one
+    // part per thread (small inputs in one part).
+    let threads = match params.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let parts = if positions.len() < 100_000 { 1 } else { threads.clamp(1, 64) };
+    let mut cuts = vec![0];
+    for k in 1..parts {
+        let mut c = positions.len() * k / parts;
+        while c > 0 && c < positions.len() && positions[c - 1].mmsi == positions[c].mmsi {
+            c += 1;
         }
+        if c > *cuts.last().unwrap_or(&0) && c < positions.len() {
+            cuts.push(c);
+        }
+    }
+    cuts.push(positions.len());
+    let run = |part: &[PositionObs]| {
+        let mut out = (Vec::new(), 0usize, 0usize);
+        let mut scratch = Scratch::default();
+        for track in part.chunk_by(|a, b| a.mmsi == b.mmsi) {
+            out.1 += 1;
+            let (clean, d) = clean(track, params);
+            out.2 += d;
+            if let Some(s) = analyse(target, query, track[0].mmsi, &clean, identities.get(&track[0].mmsi), ctx, params, &mut scratch) {
+                out.0.push(s);
+            }
+        }
+        out
+    };
+    let results: Vec<(Vec<Suspect>, usize, usize)> = if cuts.len() <= 2 {
+        vec![run(positions)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = cuts.windows(2).map(|w| &positions[w[0]..w[1]]).map(|part| scope.spawn(move || run(part))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        })
+    };
+    for (s, n, d) in results {
+        suspects.extend(s);
+        ships += n;
+        dropped += d;
     }
     rank(&mut suspects);
     Investigation { suspects, ships, positions: positions.len(), dropped }
@@ -190,12 +228,18 @@ pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize) {
                 dropped += 1;
                 continue;
             }
-            let d = equirectangular_distance_m(LatLon::new(prev.lat, prev.lon), LatLon::new(p.lat, p.lon));
             let dt = (p.t - prev.t) as f64 / 1000.0;
             // A jump is implausible if faster than the limit and farther
             // than receiver timing jitter explains; after three rejections
-            // in a row the earlier fix is the doubtful one: accept.
-            if d > 2_000.0 && d / dt > params.max_speed_kn * KN && rejected_in_row < 3 {
+            // in a row the earlier fix is the doubtful one: accept. (The
+            // cheap upper bound settles nearly every report.)
+            let limit = params.max_speed_kn * KN * dt;
+            let bound = upper_bound_m(prev, &p);
+            let jump = bound > 2_000.0 && bound > limit && {
+                let d = equirectangular_distance_m(LatLon::new(prev.lat, prev.lon), LatLon::new(p.lat, p.lon));
+                d > 2_000.0 && d > limit
+            };
+            if jump && rejected_in_row < 3 {
                 rejected_in_row += 1;
                 dropped += 1;
                 continue;
@@ -205,6 +249,19 @@ pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize) {
         out.push(p);
     }
     (out, dropped)
+}
+
+/// An upper bound of the distance between two reports, metres: degrees
+/// of latitude are at most 111.7 km and of longitude no longer (no
+/// trigonometry; longitude differences wrapped).
+#[inline]
+fn upper_bound_m(a: &P, b: &P) -> f64 {
+    let dlat = b.lat - a.lat;
+    let mut dlon = (b.lon - a.lon).abs();
+    if dlon > 180.0 {
+        dlon = 360.0 - dlon;
+    }
+    (dlat * dlat + dlon * dlon).sqrt() * 111_700.0
 }
 
 #[derive(Default)]
@@ -317,25 +374,35 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
 
     let mut port = InPort { ports: ctx.ports, radius_km: params.in_port_km, cache: Vec::new() };
 
-    // Pass 1: corridor presence and crossings.
+    // Pass 1: corridor presence and crossings. A path shorter than the
+    // narrowest corridor can only cross a line if both its ends are inside
+    // that line's corridor, so most pairs need no crossing query.
+    let min_corridor = target.min_corridor_m();
     let mut in_corr = vec![false; win.len()];
     let mut raw: Vec<(u32, i64, f64, f64, usize)> = Vec::new(); // feature, time, lat, lon, index of the report after
     let mut corridor_m: f64 = 0.0;
+    let mut hit_prev = false;
     for (i, p) in win.iter().enumerate() {
-        if p.t >= from && p.t <= to && target.may_touch((p.lat, p.lon), (p.lat, p.lon)) {
+        let hit = target.may_touch((p.lat, p.lon), (p.lat, p.lon)) && {
             target.index().near(LatLon::new(p.lat, p.lon), &mut sc.hits);
-            if !sc.hits.is_empty() && near_fault(p.lat, p.lon) && !port.at(ps, w0 + i) {
-                in_corr[i] = true;
-                for h in &sc.hits {
-                    corridor_m = corridor_m.max(target.features()[h.feature.index()].corridor_m);
-                }
+            !sc.hits.is_empty()
+        };
+        if hit && p.t >= from && p.t <= to && near_fault(p.lat, p.lon) && !port.at(ps, w0 + i) {
+            in_corr[i] = true;
+            for h in &sc.hits {
+                corridor_m = corridor_m.max(target.features()[h.feature.index()].corridor_m);
             }
         }
+        let both = hit && hit_prev;
+        hit_prev = hit;
         if i == 0 {
             continue;
         }
         let a = &win[i - 1];
         if p.t < from || a.t > to || !target.may_touch((a.lat, a.lon), (p.lat, p.lon)) {
+            continue;
+        }
+        if !both && upper_bound_m(a, p) < min_corridor {
             continue;
         }
         target.index().crossings(LatLon::new(a.lat, a.lon), LatLon::new(p.lat, p.lon), &mut sc.crossings);

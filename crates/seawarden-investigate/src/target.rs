@@ -110,6 +110,11 @@ impl Target {
         Target::select(lines, ids)
     }
 
+    /// The narrowest corridor half-width of the selected lines, metres.
+    pub fn min_corridor_m(&self) -> f64 {
+        self.features().iter().map(|f| f.corridor_m).fold(f64::INFINITY, f64::min)
+    }
+
     /// The index of the selected lines.
     pub fn index(&self) -> &InfraIndex {
         &self.index
