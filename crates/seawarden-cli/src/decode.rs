@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use seawarden_ais::meta::format_rfc3339;
 use seawarden_ais::{gpsd_json, AisMessage, Decoded, Decoder, Event, RejectReason, Stats};
 
-use crate::input;
+use seawarden_pipeline::input;
 
 /// Output formats of `decode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

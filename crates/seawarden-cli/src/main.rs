@@ -1,9 +1,8 @@
 //! `seawarden`: maritime domain awareness for undersea infrastructure, from AIS.
 
 mod decode;
-mod input;
 mod replay;
-mod world;
+mod world_args;
 
 use std::process::ExitCode;
 

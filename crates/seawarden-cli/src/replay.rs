@@ -8,12 +8,11 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use seawarden_ais::{Decoder, Event};
-use seawarden_detect::{AlertKind, Config, Engine};
-use seawarden_track::{Observation, Reorder};
+use seawarden_detect::{AlertKind, Config};
+use seawarden_pipeline::{input, GeoWorld, Pipeline};
+use seawarden_track::Observation;
 
-use crate::input;
-use crate::world::{GeoWorld, WorldArgs};
+use crate::world_args::WorldArgs;
 
 /// Arguments of `seawarden replay`.
 #[derive(Args, Debug)]
@@ -48,17 +47,17 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         }
         None => Config::default(),
     };
-    let world = GeoWorld::load(&args.world)?;
+    let world = GeoWorld::load(&args.world.spec())?;
     let loaded = started.elapsed().as_secs_f64();
     let mut out: Box<dyn Write> = match &args.alerts {
         Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| format!("cannot create {path}"))?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let mut engine = Engine::new(world, config);
+    let mut pipeline = Pipeline::new(world, config, args.reorder_window_s * 1000);
     let mut counts = [0u64; AlertKind::ALL.len()];
     let mut write_error: Option<io::Error> = None;
-    let mut emit = |engine: &mut Engine<GeoWorld>| {
-        for a in engine.drain_alerts() {
+    let mut emit = |pipeline: &mut Pipeline| {
+        for a in pipeline.drain_alerts() {
             if a.event == "start" {
                 counts[AlertKind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0)] += 1;
             }
@@ -71,74 +70,50 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     };
 
     let decode_started = Instant::now();
-    let mut reorder: Reorder<Observation> = Reorder::new(args.reorder_window_s * 1000);
-    let mut decoder = Decoder::new();
-    let mut untimed = 0u64;
-    let mut timed = 0u64;
     let mut failed_inputs = 0;
-    // Several inputs may cover the same period: their observations are merged
-    // by time. One input is streamed.
-    let mut collected: Vec<Observation> = Vec::new();
-    let stream = args.inputs.len() == 1;
-    for path in &args.inputs {
-        let mut last_time: Option<i64> = None;
-        let mut on_obs = |o: Observation, engine: &mut Engine<GeoWorld>, reorder: &mut Reorder<Observation>| {
-            if stream {
-                reorder.push(o.time_ms(), o, |_, o| engine.observe(&o));
-            } else {
-                collected.push(o);
-            }
-        };
+    if let [path] = args.inputs.as_slice() {
+        // One input is streamed through the reordering window.
         let result = input::for_each_line_of(path, |line| {
-            decoder.feed(line, &mut |e| {
-                if let Event::Message(d) = e {
-                    let Some(t) = d.meta.rx_time_ms.or(last_time) else {
-                        untimed += 1;
-                        return;
-                    };
-                    last_time = Some(t);
-                    timed += 1;
-                    if let Some(o) = Observation::from_decoded(d, t) {
-                        on_obs(o, &mut engine, &mut reorder);
-                    }
-                    if let Some(s) = Observation::extended_b_static(d, t) {
-                        on_obs(Observation::Static(s), &mut engine, &mut reorder);
-                    }
-                }
-            });
-            if stream {
-                emit(&mut engine);
-            }
+            pipeline.feed_line(line, &mut |_| {});
+            emit(&mut pipeline);
         });
         if let Err(e) = result {
             eprintln!("seawarden: {e:#}");
             failed_inputs += 1;
         }
-    }
-    decoder.finish(&mut |_| {});
-    if !stream {
+    } else {
+        // Several inputs may cover the same period: their observations are
+        // merged by time.
+        let mut collected: Vec<Observation> = Vec::new();
+        for path in &args.inputs {
+            pipeline.begin_input();
+            if let Err(e) = input::for_each_line_of(path, |line| pipeline.decode_line(line, &mut |o| collected.push(o))) {
+                eprintln!("seawarden: {e:#}");
+                failed_inputs += 1;
+            }
+        }
         collected.sort_by_key(Observation::time_ms);
         for o in &collected {
-            engine.observe(o);
-            emit(&mut engine);
+            pipeline.observe(o);
+            emit(&mut pipeline);
         }
     }
-    reorder.flush(|_, o| engine.observe(&o));
-    engine.finish();
-    emit(&mut engine);
+    pipeline.finish(&mut |_| {});
+    emit(&mut pipeline);
     if let Some(e) = write_error {
         return Err(e).context("cannot write alerts");
     }
     out.flush().context("cannot write alerts")?;
+    let (timed, untimed) = pipeline.timed_untimed();
     if timed == 0 && untimed > 0 {
         bail!("the input has no receive times (no tag blocks, $PGHP headers or timestamps): replay needs them to judge durations");
     }
 
     if !args.quiet {
         let secs = decode_started.elapsed().as_secs_f64();
-        let s = decoder.stats();
-        let vessels = engine.tracker().len();
-        let t = engine.tracker().stats();
+        let s = pipeline.decoder_stats();
+        let vessels = pipeline.engine().tracker().len();
+        let t = pipeline.engine().tracker().stats();
         eprintln!(
             "replayed {} messages ({} lines, {} rejected) from {} input(s) in {:.2} s: {:.2} M messages/s; world loaded in {:.2} s",
             s.messages(),
@@ -155,13 +130,13 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
             t.duplicates,
             t.out_of_order,
             t.on_land,
-            reorder.late()
+            pipeline.late()
         );
         let by_kind: Vec<String> = AlertKind::ALL.iter().zip(counts).filter(|(_, n)| *n > 0).map(|(k, n)| format!("{} {n}", k.as_str())).collect();
         eprintln!("alerts {}: {}", counts.iter().sum::<u64>(), if by_kind.is_empty() { "none".to_string() } else { by_kind.join(", ") });
     }
     // Freeing millions of small allocations one by one at exit takes longer
     // than the process teardown that frees them at once.
-    std::mem::forget(engine);
+    std::mem::forget(pipeline);
     Ok(if failed_inputs > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -1,4 +1,4 @@
-//! The world for `replay`: infrastructure, zones and land from
+//! The world a pipeline runs in: infrastructure, zones and land from
 //! `seawarden-geo`, ports, watchlists and flags from `seawarden-registry`,
 //! behind `seawarden_detect::World`.
 
@@ -6,44 +6,45 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use clap::Args;
 use seawarden_detect::{InfraContact, InfraCrossing, PortRef, WatchHit, World};
 use seawarden_geo::{load_geojson_file, Crossing, FeatureId, FeatureKind, InfraHit, InfraIndex, LandMask, LandMaskOptions, LatLon, LoadOptions, ZoneIndex};
 use seawarden_registry::{Ports, Watchlist};
 
-/// Where the world comes from.
-#[derive(Args, Debug, Default)]
-pub struct WorldArgs {
-    /// GeoJSON of cables, pipelines (lines) and zones (polygons); plain or
-    /// gzip; repeatable.
-    #[arg(long = "infra", value_name = "FILE")]
+/// Where the world comes from: the files behind `--infra`, `--zones`,
+/// `--watchlist`, `--ports` and `--land`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldSpec {
+    /// GeoJSON of cables, pipelines (lines) and zones (polygons); plain or gzip.
     pub infra: Vec<String>,
-    /// GeoJSON of zones (polygons); an alias of `--infra`, for clarity.
-    #[arg(long = "zones", value_name = "FILE")]
+    /// GeoJSON of zones (polygons); read exactly like `infra`.
     pub zones: Vec<String>,
-    /// Property holding each feature's id (default: by file, see docs/alerts.md;
-    /// else `id`).
-    #[arg(long, value_name = "NAME")]
+    /// Property holding each feature's id (default: by file, else `id`).
     pub id_property: Option<String>,
-    /// Kind of zones whose features have no `kind` property (`territorial_sea`,
-    /// `eez`, `aoi`, `anchorage`, `port`, `exclusion`). The default suits the
-    /// OpenStreetMap countries-with-territorial-sea polygons.
-    #[arg(long, value_name = "KIND", default_value = "territorial_sea")]
+    /// Kind of zones whose features have no `kind` property.
     pub default_zone_kind: String,
-    /// Corridor half-width of lines without a `corridor_m` property, metres
-    /// (default one nautical mile).
-    #[arg(long, value_name = "METRES", default_value_t = 1852.0)]
+    /// Corridor half-width of lines without a `corridor_m` property, metres.
     pub corridor_m: f64,
-    /// Watchlist CSV (`mmsi,imo,name,list,reason`); repeatable.
-    #[arg(long, value_name = "FILE")]
+    /// Watchlist CSVs (`mmsi,imo,name,list,reason`).
     pub watchlist: Vec<String>,
-    /// World Port Index CSV (NGA Pub 150), for "in port" and last port of
-    /// call (default: the embedded extract of northern European ports).
-    #[arg(long, value_name = "FILE")]
+    /// World Port Index CSV; `None` uses the embedded northern European extract.
     pub ports: Option<String>,
-    /// Land polygons (GeoJSON, e.g. Natural Earth land), to flag positions on land.
-    #[arg(long, value_name = "FILE")]
+    /// Land polygons (GeoJSON), to flag positions on land.
     pub land: Option<String>,
+}
+
+impl Default for WorldSpec {
+    fn default() -> Self {
+        WorldSpec {
+            infra: Vec::new(),
+            zones: Vec::new(),
+            id_property: None,
+            default_zone_kind: "territorial_sea".to_string(),
+            corridor_m: 1852.0,
+            watchlist: Vec::new(),
+            ports: None,
+            land: None,
+        }
+    }
 }
 
 /// Positions closer than this to the coastline are not "on land": Natural
@@ -66,7 +67,7 @@ pub struct GeoWorld {
 /// Reading options for a file: presets for the public data sets by file name
 /// (TeleGeography's `cable-geo`, Sodir's `pipLine`, geo-maps'
 /// `countries-maritime`), else generic.
-fn options_for(path: &str, args: &WorldArgs) -> Result<LoadOptions> {
+fn options_for(path: &str, args: &WorldSpec) -> Result<LoadOptions> {
     let name = Path::new(path).file_name().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
     let mut o = if name.contains("cable-geo") {
         LoadOptions::telegeography()
@@ -88,8 +89,8 @@ fn options_for(path: &str, args: &WorldArgs) -> Result<LoadOptions> {
 }
 
 impl GeoWorld {
-    /// Loads everything named in `args`.
-    pub fn load(args: &WorldArgs) -> Result<GeoWorld> {
+    /// Loads everything named in `args`; errors name the file at fault.
+    pub fn load(args: &WorldSpec) -> Result<GeoWorld> {
         if !(args.corridor_m.is_finite() && args.corridor_m > 0.0) {
             bail!("--corridor-m must be a positive number of metres");
         }
