@@ -425,3 +425,17 @@ fn seawarden_sim_free_parse(s: &str) -> i64 {
     let days = y2 * 365 + y2 / 4 - y2 / 100 + y2 / 400 + (153 * m2 + 2) / 5 + d - 719_469;
     ((days * 24 + n(11, 13)) * 60 + n(14, 16)) * 60_000 + n(17, 19) * 1000
 }
+
+/// Regression (found by `seawarden evaluate` on `scenarios/gulf_of_finland.toml`):
+/// a ship that loses power at cruising speed and drifts "not under command"
+/// over a pipeline is `drift`, not an anchor dragging under way.
+#[test]
+fn not_under_command_after_cruising_is_drift_not_anchor_drag() {
+    let mut ship = Ship::new(620_999_002, CABLE_LAT + 0.1, 24.5);
+    ship.sail(60, 11.0, 180.0, 10);
+    ship.jump_to(CABLE_LAT + 0.004, ship.lon);
+    ship.drift(50, 1.2, 200.0, 290, 2);
+    let alerts = run(vec![&ship]);
+    assert!(of_kind(&alerts, AlertKind::Drift).iter().any(|a| a.mmsi == 620_999_002), "{alerts:#?}");
+    assert!(of_kind(&alerts, AlertKind::AnchorDrag).is_empty(), "{alerts:#?}");
+}

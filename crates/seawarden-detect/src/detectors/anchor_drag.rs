@@ -55,7 +55,9 @@ impl AnchorDrag {
         while st.history.front().is_some_and(|h| h.0 < baseline_from) {
             st.history.pop_front();
         }
-        let stopped = matches!(p.status, Some(1) | Some(5) | Some(6)) || (sog as f64) < cfg.min_speed_kn;
+        // At anchor, moored, aground, or not under command (a ship drifting
+        // without power is `drift`'s case, not a slowdown under way).
+        let stopped = matches!(p.status, Some(1) | Some(2) | Some(5) | Some(6)) || (sog as f64) < cfg.min_speed_kn;
         let in_corridor = !place.infra.is_empty() && !place.in_port;
         let mut key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
         let record = |st: &mut State| {
