@@ -273,7 +273,14 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     world.infra_near(p.lat, p.lon, &mut place.infra);
     world.zones_at(p.lat, p.lon, &mut place.zones);
     if let Some(prev) = prev {
-        world.infra_crossings((prev.lat, prev.lon), (p.lat, p.lon), &mut place.crossings);
+        // An impossible jump (a spoofed or second transmitter) is not a
+        // passage over whatever lies between the two positions.
+        let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+        let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
+        let impossible = dist >= config.spoofing.min_jump_m && dist / dt_s * 3600.0 / 1852.0 > config.spoofing.max_speed_kn;
+        if !impossible {
+            world.infra_crossings((prev.lat, prev.lon), (p.lat, p.lon), &mut place.crossings);
+        }
     }
     let in_port_zone = place.zones.iter().any(|&z| matches!(world.zone_kind(z), "port" | "anchorage"));
     // Near a port, or near the shoreline (small harbours): looked up again

@@ -439,3 +439,35 @@ fn not_under_command_after_cruising_is_drift_not_anchor_drag() {
     assert!(of_kind(&alerts, AlertKind::Drift).iter().any(|a| a.mmsi == 620_999_002), "{alerts:#?}");
     assert!(of_kind(&alerts, AlertKind::AnchorDrag).is_empty(), "{alerts:#?}");
 }
+
+/// Regression (found by `seawarden evaluate` on `scenarios/danish_straits.toml`):
+/// two ships broadcasting one IMO every six minutes are one finding, not an
+/// alert per static message.
+#[test]
+fn shared_imo_reported_once_per_pair() {
+    let mut a = Ship::new(230_000_053, 59.0, 22.0);
+    let mut b = Ship::new(273_000_054, 59.0, 23.0);
+    for _ in 0..5 {
+        a.name("NORTHERN STAR", Some(9000002)).sail(3, 10.0, 90.0, 60);
+        b.sail(3, 10.0, 90.0, 60).name("POLAR STAR", Some(9000002));
+    }
+    let alerts = run(vec![&a, &b]);
+    let shared: Vec<_> = of_kind(&alerts, AlertKind::IdentityChange).into_iter().filter(|x| x.other_mmsi.is_some() && x.event == "start").collect();
+    assert_eq!(shared.len(), 1, "{shared:#?}");
+}
+
+/// Regression (found by `seawarden evaluate` on `scenarios/danish_straits.toml`):
+/// positions alternating between a ship and a spoofed place far away are not
+/// crossings of every cable between them.
+#[test]
+fn spoofed_jumps_do_not_cross_cables() {
+    let mut ship = Ship::new(636_000_081, CABLE_LAT + 0.05, 25.0);
+    for i in 0..10 {
+        ship.sail(1, 10.0, 90.0, 10);
+        let (lat, lon) = (ship.lat, ship.lon);
+        ship.jump_to(if i % 2 == 0 { CABLE_LAT - 0.3 } else { lat }, lon).sail(1, 10.0, 90.0, 30).jump_to(lat, lon);
+    }
+    let alerts = run(vec![&ship]);
+    assert!(!of_kind(&alerts, AlertKind::Spoofing).is_empty(), "{alerts:#?}");
+    assert!(of_kind(&alerts, AlertKind::RepeatedCrossing).is_empty(), "{alerts:#?}");
+}

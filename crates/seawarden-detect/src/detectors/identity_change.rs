@@ -17,6 +17,9 @@ use crate::world::World;
 #[derive(Default)]
 pub struct IdentityChangeDetector {
     imo_owner: FastMap<u32, (u32, i64)>,
+    /// (IMO, lower MMSI, higher MMSI) already reported as sharing the IMO:
+    /// two ships broadcasting one IMO is one finding, not one per message.
+    shared_reported: FastMap<(u32, u32, u32), ()>,
 }
 
 impl IdentityChangeDetector {
@@ -40,7 +43,8 @@ impl IdentityChangeDetector {
         }
         let Some(imo) = v.identity.imo else { return };
         let previous = self.imo_owner.insert(imo, (v.mmsi, now_ms));
-        if let Some((other, seen)) = previous.filter(|(m, _)| *m != v.mmsi) {
+        let pair = previous.map(|(m, _)| (imo, m.min(v.mmsi), m.max(v.mmsi)));
+        if let Some((other, seen)) = previous.filter(|(m, _)| *m != v.mmsi && pair.is_some_and(|k| self.shared_reported.insert(k, ()).is_none())) {
             let other_flag = cx.world.flag(other);
             let mut evidence = cx.base_evidence();
             evidence.insert("imo".into(), json!(imo));
