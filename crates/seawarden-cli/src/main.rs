@@ -2,6 +2,7 @@
 
 mod decode;
 mod replay;
+mod store_cmd;
 mod world_args;
 
 use std::process::ExitCode;
@@ -23,6 +24,13 @@ enum Command {
     Decode(decode::DecodeArgs),
     /// Run tracking and every detector over AIS files; write alert episodes.
     Replay(replay::ReplayArgs),
+    /// Fill the store (--data DIR) from AIS files or stdin: journal, archive, vessels.
+    Ingest(store_cmd::IngestArgs),
+    /// The embedded store: verify, retention, re-run detectors over a period.
+    #[command(subcommand)]
+    Store(store_cmd::StoreCommand),
+    /// Export tracks or alerts from the store as GeoJSON, KML, CSV or Parquet.
+    Export(store_cmd::ExportArgs),
     /// Print the detector configuration with every default (TOML).
     Config,
     /// Watchlists: convert public sanction lists to Seawarden's CSV.
@@ -81,6 +89,9 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Watchlist(cmd) => watchlist(cmd),
+        Command::Ingest(args) => store_cmd::ingest(args),
+        Command::Store(cmd) => store_cmd::store(cmd),
+        Command::Export(args) => store_cmd::export(args),
         Command::Config => {
             print!("{}", seawarden_detect::Config::defaults_toml());
             Ok(ExitCode::SUCCESS)
