@@ -40,7 +40,13 @@ struct Ship {
 
 impl Traffic {
     fn new(vessels: usize, start_ms: i64, per_day: u64) -> Traffic {
-        let mut t = Traffic { rng: 0x9E37_79B9_7F4A_7C15, ships: Vec::new(), next: 0, t_ms: start_ms, step_ms: 0 };
+        let mut t = Traffic {
+            rng: 0x9E37_79B9_7F4A_7C15,
+            ships: Vec::new(),
+            next: 0,
+            t_ms: start_ms * 1000,
+            step_ms: 0,
+        };
         for i in 0..vessels {
             let moving = t.unit() < 0.6;
             let ship = Ship {
@@ -86,7 +92,11 @@ impl Traffic {
                 s.lon = s.lon.clamp(0.0, 10.0);
             }
         }
-        let (lat, lon) = if s.moving { (s.lat, s.lon) } else { (s.lat + jitter.2 * 2e-5, s.lon + jitter.0 * 3e-5) };
+        let (lat, lon) = if s.moving {
+            (s.lat, s.lon)
+        } else {
+            (s.lat + jitter.2 * 2e-5, s.lon + jitter.0 * 3e-5)
+        };
         // On the wire's resolution, as a decoder would give them.
         let q = |v: f64| (v * 600_000.0).round() / 600_000.0;
         PositionObs {
@@ -108,7 +118,11 @@ impl Traffic {
 
 fn nmea_line(p: &PositionObs) -> String {
     let m = PositionReport {
-        header: Header { msg_type: 1, repeat: 0, mmsi: p.mmsi },
+        header: Header {
+            msg_type: 1,
+            repeat: 0,
+            mmsi: p.mmsi,
+        },
         status: p.status,
         rot: Some(0),
         speed: p.sog,
@@ -143,7 +157,11 @@ fn dir_bytes(p: &std::path::Path) -> u64 {
     if let Ok(rd) = std::fs::read_dir(p) {
         for e in rd.flatten() {
             let m = e.metadata().unwrap();
-            n += if m.is_dir() { dir_bytes(&e.path()) } else { m.len() };
+            n += if m.is_dir() {
+                dir_bytes(&e.path())
+            } else {
+                m.len()
+            };
         }
     }
     n
@@ -151,12 +169,22 @@ fn dir_bytes(p: &std::path::Path) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str, default: u64| -> u64 { args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default) };
+    let arg = |name: &str, default: u64| -> u64 {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
     let lines_n = arg("--lines", 2_000_000) as usize;
     let days = arg("--days", 30) as i64;
     let per_day = arg("--per-day", 1_500_000);
     let vessels = arg("--vessels", 5000) as usize;
-    let base = match args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)) {
+    let base = match args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1))
+    {
         Some(d) => std::path::PathBuf::from(d),
         None => std::env::temp_dir().join(format!("seawarden-store-bench-{}", std::process::id())),
     };
@@ -196,12 +224,28 @@ fn main() {
         let cpu = cpu_seconds() - c0;
         let archive = dir_bytes(&dir.join("archive/positions"));
         let journal = dir_bytes(&dir.join("journal"));
-        println!("ingest: {lines_n} lines ({:.1} MB), {vessels} vessels", bytes as f64 / 1e6);
-        println!("  decode only (best of 3): {:.2} M msgs/s", lines_n as f64 / best_decode / 1e6);
+        println!(
+            "ingest: {lines_n} lines ({:.1} MB), {vessels} vessels",
+            bytes as f64 / 1e6
+        );
+        println!(
+            "  decode only (best of 3): {:.2} M msgs/s",
+            lines_n as f64 / best_decode / 1e6
+        );
         println!("  ingest (journal + decode + archive + vessels, incl. final Parquet write): {:.2} s wall, {:.2} s CPU -> {:.2} M msgs/s/core (wall {:.2} M/s)", wall, cpu, lines_n as f64 / cpu.max(1e-9) / 1e6, lines_n as f64 / wall / 1e6);
-        println!("  ingest / decode-only time ratio: {:.2}", wall / best_decode);
-        println!("  journal: {:.2} bytes/line ({:.1} % of raw)", journal as f64 / lines_n as f64, journal as f64 * 100.0 / bytes as f64);
-        println!("  archive: {:.2} bytes/position", archive as f64 / lines_n as f64);
+        println!(
+            "  ingest / decode-only time ratio: {:.2}",
+            wall / best_decode
+        );
+        println!(
+            "  journal: {:.2} bytes/line ({:.1} % of raw)",
+            journal as f64 / lines_n as f64,
+            journal as f64 * 100.0 / bytes as f64
+        );
+        println!(
+            "  archive: {:.2} bytes/position",
+            archive as f64 / lines_n as f64
+        );
     }
 
     // 2. An investigation over `days` days of generated traffic.
@@ -218,33 +262,60 @@ fn main() {
         let build = t0.elapsed().as_secs_f64();
         let archive = dir_bytes(&dir.join("archive/positions"));
         println!("archive: {days} days x {per_day} positions/day = {total} positions, {vessels} vessels, built in {build:.1} s ({:.2} M positions/s)", total as f64 / build / 1e6);
-        println!("  {:.1} MB on disk: {:.2} bytes/position", archive as f64 / 1e6, archive as f64 / total as f64);
+        println!(
+            "  {:.1} MB on disk: {:.2} bytes/position",
+            archive as f64 / 1e6,
+            archive as f64 / total as f64
+        );
         let some = walk(&dir.join("archive/positions"));
         if let Some(f) = some.first() {
             let cols = seawarden_store::archive::column_sizes(f).unwrap();
             let rows = cols.first().map_or(1, |c| c.2).max(1);
-            let per: Vec<String> = cols.iter().map(|(n, b, _)| format!("{n} {:.2}", *b as f64 / rows as f64)).collect();
-            println!("  bytes/position by column (first day, data pages only): {}", per.join(", "));
+            let per: Vec<String> = cols
+                .iter()
+                .map(|(n, b, _)| format!("{n} {:.2}", *b as f64 / rows as f64))
+                .collect();
+            println!(
+                "  bytes/position by column (first day, data pages only): {}",
+                per.join(", ")
+            );
         }
 
         let store = Store::open(&dir).unwrap();
         let end_ms = start_ms + days * 86_400_000;
         // A cable-fault investigation: who was within 2 km of a 60 km cable
         // section during the whole period, and the positions in a 0.5° box.
-        let cable = [LatLon::new(56.9, 4.6), LatLon::new(57.2, 5.2), LatLon::new(57.3, 5.5)];
+        let cable = [
+            LatLon::new(56.9, 4.6),
+            LatLon::new(57.2, 5.2),
+            LatLon::new(57.3, 5.5),
+        ];
         let t0 = Instant::now();
-        let near = store.vessels_near(&cable, 2000.0, start_ms, end_ms).unwrap();
+        let near = store
+            .vessels_near(&cable, 2000.0, start_ms, end_ms)
+            .unwrap();
         let q1 = t0.elapsed().as_secs_f64();
         let t0 = Instant::now();
-        let boxed = store.positions(start_ms, end_ms, Some([4.75, 56.75, 5.25, 57.25])).unwrap();
+        let boxed = store
+            .positions(start_ms, end_ms, Some([4.75, 56.75, 5.25, 57.25]))
+            .unwrap();
         let q2 = t0.elapsed().as_secs_f64();
         let mmsi = near.first().map_or(219_000_000, |v| v.mmsi);
         let t0 = Instant::now();
         let track = store.track(mmsi, start_ms, end_ms).unwrap();
         let q3 = t0.elapsed().as_secs_f64();
-        println!("  query vessels_near(3-point cable, 2 km, {days} days): {} vessels in {q1:.2} s", near.len());
-        println!("  query positions(0.5 x 0.5 deg box, {days} days): {} positions in {q2:.2} s", boxed.len());
-        println!("  query track(one vessel, {days} days): {} positions in {q3:.2} s", track.len());
+        println!(
+            "  query vessels_near(3-point cable, 2 km, {days} days): {} vessels in {q1:.2} s",
+            near.len()
+        );
+        println!(
+            "  query positions(0.5 x 0.5 deg box, {days} days): {} positions in {q2:.2} s",
+            boxed.len()
+        );
+        println!(
+            "  query track(one vessel, {days} days): {} positions in {q3:.2} s",
+            track.len()
+        );
     }
     let _ = std::fs::remove_dir_all(&base);
 }

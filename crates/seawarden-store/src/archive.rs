@@ -157,7 +157,8 @@ pub(crate) struct Buffer {
     pub positions: std::collections::BTreeMap<i64, Vec<PosRow>>,
     pub statics: std::collections::BTreeMap<i64, Vec<StaticObs>>,
     sources: Vec<Source>,
-    source_ids: std::collections::HashMap<Source, u32>,
+    source_ids: seawarden_track::FastMap<Source, u32>,
+    last_source: Option<(Source, u32)>,
     pub rows: usize,
 }
 
@@ -165,12 +166,19 @@ impl Buffer {
     pub fn push_position(&mut self, p: &PositionObs) {
         let source = match p.source {
             None => u32::MAX,
-            Some(s) => match self.source_ids.get(&s) {
-                Some(&i) => i,
-                None => {
-                    let i = self.sources.len() as u32;
-                    self.sources.push(s);
-                    self.source_ids.insert(s, i);
+            Some(s) => match self.last_source {
+                Some((ls, i)) if ls == s => i,
+                _ => {
+                    let i = match self.source_ids.get(&s) {
+                        Some(&i) => i,
+                        None => {
+                            let i = self.sources.len() as u32;
+                            self.sources.push(s);
+                            self.source_ids.insert(s, i);
+                            i
+                        }
+                    };
+                    self.last_source = Some((s, i));
                     i
                 }
             },
@@ -312,7 +320,7 @@ pub(crate) fn encode_positions(
     rows: &mut [PosRow],
     buffer: &Buffer,
 ) -> Result<(Vec<u8>, i64, i64)> {
-    rows.sort_unstable_by_key(|r| (r.cell(), r.mmsi, r.time_ms));
+    rows.sort_unstable_by_key(|r| (((r.cell() as u64) << 32) | r.mmsi as u64, r.time_ms));
     let schema = Arc::new(parse_message_type(POSITION_SCHEMA)?);
     let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     let (mut min_t, mut max_t) = (i64::MAX, i64::MIN);
@@ -339,6 +347,15 @@ pub(crate) fn encode_positions(
         let mut w = SerializedFileWriter::new(&mut out, schema, Arc::new(props(true)))?;
         w.append_key_value_metadata(KeyValue::new("geo".to_string(), geo.to_string()));
         let (mut i32s, mut defs, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+        let class_values: Vec<ByteArray> = CLASSES
+            .iter()
+            .map(|c| ByteArray::from(class_str(*c)))
+            .collect();
+        let source_values: Vec<ByteArray> = buffer
+            .sources
+            .iter()
+            .map(|s| ByteArray::from(s.as_str()))
+            .collect();
         for chunk in rows.chunks(ROW_GROUP_ROWS) {
             let mut rg = w.next_row_group()?;
             let t: Vec<i64> = chunk.iter().map(|r| r.time_ms).collect();
@@ -381,16 +398,20 @@ pub(crate) fn encode_positions(
             write_col!(rg, Int32Type, &mt, None);
             let cl: Vec<ByteArray> = chunk
                 .iter()
-                .map(|r| ByteArray::from(class_str(CLASSES[r.class as usize % 5])))
+                .map(|r| class_values[r.class as usize % 5].clone())
                 .collect();
             write_col!(rg, ByteArrayType, &cl, None);
-            opt_str(
-                chunk
-                    .iter()
-                    .map(|r| buffer.source(r.source).map(|s| s.as_str().as_bytes())),
-                &mut bytes,
-                &mut defs,
-            );
+            bytes.clear();
+            defs.clear();
+            for r in chunk {
+                match source_values.get(r.source as usize) {
+                    Some(v) => {
+                        bytes.push(v.clone());
+                        defs.push(1);
+                    }
+                    None => defs.push(0),
+                }
+            }
             write_col!(rg, ByteArrayType, &bytes, Some(&defs));
             rg.close()?;
         }
