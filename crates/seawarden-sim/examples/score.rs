@@ -1,0 +1,60 @@
+//! Simulates, replays and scores scenarios, printing the table and timings:
+//! `cargo run --release -p seawarden-sim --example score -- scenarios/*.toml`.
+
+fn main() -> anyhow::Result<()> {
+    let mut report = seawarden_sim::Report::default();
+    for path in std::env::args().skip(1) {
+        let sc = seawarden_sim::Scenario::load(&path)?;
+        let t = std::time::Instant::now();
+        let sim = sc.simulate(sc.seed)?;
+        let t_sim = t.elapsed().as_secs_f64();
+        let alerts = seawarden_sim::replay(&sc, &sim.lines, &seawarden_detect::Config::default())?;
+        let t_all = t.elapsed().as_secs_f64();
+        let lines: Vec<_> = alerts.iter().map(seawarden_sim::AlertLine::from).collect();
+        let r = seawarden_sim::evaluate_with(
+            &sim.truth,
+            &lines,
+            sim.background_vessel_hours,
+            seawarden_sim::evaluate::DEFAULT_TOLERANCE_MS,
+            &sc.name,
+        );
+        eprintln!(
+            "{}: {} vessels, {} lines, {} truth, simulate {t_sim:.2} s, replay {:.2} s",
+            sc.name,
+            sim.vessels.len(),
+            sim.lines.len(),
+            sim.truth.len(),
+            t_all - t_sim
+        );
+        if std::env::var_os("SHOW_TRUTH").is_some() {
+            for t in &sim.truth {
+                eprintln!("  truth {}", serde_json::to_string(t).unwrap_or_default());
+            }
+        }
+        if std::env::var_os("SHOW_ALERTS").is_some() {
+            for a in &alerts {
+                if a.event == "start" {
+                    eprintln!(
+                        "  {} {} {} {} ({:.3}, {:.3}) {}",
+                        a.kind.as_str(),
+                        a.mmsi,
+                        a.start,
+                        a.end,
+                        a.lat,
+                        a.lon,
+                        a.summary
+                    );
+                    if std::env::var_os("SHOW_EVIDENCE").is_some() {
+                        eprintln!(
+                            "    {}",
+                            serde_json::to_string(&a.evidence).unwrap_or_default()
+                        );
+                    }
+                }
+            }
+        }
+        report.merge(r);
+    }
+    print!("{}", report.table());
+    Ok(())
+}
