@@ -161,19 +161,20 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
     }
     cuts.push(positions.len());
     let run = |part: &[PositionObs]| {
-        let mut out = (Vec::new(), 0usize, 0usize);
+        let mut out = (Vec::new(), 0usize, 0usize, 0usize);
         let mut scratch = Scratch::default();
         for track in part.chunk_by(|a, b| a.mmsi == b.mmsi) {
             out.1 += 1;
-            let (clean, d) = clean(track, params);
+            let (clean, r, d) = clean(track, params);
             out.2 += d;
+            out.3 += r;
             if let Some(s) = analyse(target, query, track[0].mmsi, &clean, identities.get(&track[0].mmsi), ctx, params, &mut scratch) {
                 out.0.push(s);
             }
         }
         out
     };
-    let results: Vec<(Vec<Suspect>, usize, usize)> = if cuts.len() <= 2 {
+    let results: Vec<(Vec<Suspect>, usize, usize, usize)> = if cuts.len() <= 2 {
         vec![run(positions)]
     } else {
         std::thread::scope(|scope| {
@@ -181,13 +182,15 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
             handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
         })
     };
-    for (s, n, d) in results {
+    let mut repeated = 0;
+    for (s, n, d, r) in results {
         suspects.extend(s);
         ships += n;
         dropped += d;
+        repeated += r;
     }
     rank(&mut suspects);
-    Investigation { suspects, ships, positions: positions.len(), dropped }
+    Investigation { suspects, ships, positions: positions.len(), repeated, dropped }
 }
 
 /// Sorts by score (then crossings, then MMSI) and numbers the ranks.
@@ -209,10 +212,12 @@ fn merge_identities(statics: &[StaticObs]) -> HashMap<u32, Identity> {
 }
 
 /// Drops invalid positions, repeated times (copies from several receivers)
-/// and implausible jumps; returns the reports kept and the number dropped.
-pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize) {
+/// and implausible jumps; returns the reports kept, the number of repeated
+/// times and the number of other reports dropped.
+pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize, usize) {
     let mut out: Vec<P> = Vec::with_capacity(track.len());
     let mut dropped = 0;
+    let mut repeated = 0;
     let mut rejected_in_row = 0;
     for o in track {
         let valid = o.lat.is_finite() && o.lon.is_finite() && o.lat.abs() <= 90.0 && o.lon.abs() <= 180.0;
@@ -225,7 +230,7 @@ pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize) {
         let p = P { t: o.time_ms, lat: o.lat, lon: o.lon, sog, cog, status: o.status.filter(|s| *s <= 15) };
         if let Some(prev) = out.last() {
             if p.t <= prev.t {
-                dropped += 1;
+                repeated += 1;
                 continue;
             }
             let dt = (p.t - prev.t) as f64 / 1000.0;
@@ -248,7 +253,7 @@ pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize) {
         rejected_in_row = 0;
         out.push(p);
     }
-    (out, dropped)
+    (out, repeated, dropped)
 }
 
 /// An upper bound of the distance between two reports, metres: degrees

@@ -180,7 +180,10 @@ pub struct Investigation {
     pub ships: usize,
     /// Position reports given.
     pub positions: usize,
-    /// Reports dropped: invalid positions, duplicates, implausible jumps.
+    /// Reports at a time already reported by the same ship (copies heard by
+    /// several receivers), used once.
+    pub repeated: usize,
+    /// Reports dropped: invalid positions, implausible jumps.
     pub dropped: usize,
 }
 

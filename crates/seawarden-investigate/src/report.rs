@@ -327,13 +327,14 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
     );
     let _ = write!(
         h,
-        "<p>Window <b>{}</b> to <b>{}</b>{}. Lines: {}.</p>\n<p>{} ships with {} position reports examined ({} dropped as invalid, repeated or implausible); <b>{}</b> crossed the line or entered its corridor.</p>\n",
+        "<p>Window <b>{}</b> to <b>{}</b>{}. Lines: {}.</p>\n<p>{} ships with {} position reports examined ({} copies of a report already heard, {} dropped as invalid or implausible jumps); <b>{}</b> crossed the line or entered its corridor.</p>\n",
         rfc3339(q.from_ms),
         rfc3339(q.to_ms),
         q.fault.map_or(String::new(), |f| format!(", within {:.1} km of the fault at {:.5}, {:.5}", f.radius_m / 1000.0, f.lat, f.lon)),
         escape(&names.join("; ")),
         inv.ships,
         inv.positions,
+        inv.repeated,
         inv.dropped,
         inv.suspects.len()
     );
