@@ -87,6 +87,7 @@ export class AlertsPanel {
     el('div', { class: 'alert-row' },
       el('span', { class: 'alert-kind' }, kindLabel(a.kind)),
       a.event === 'end' ? el('span', { class: 'tag' }, 'ended') : null,
+      watchlisted(a) ? el('span', { class: 'tag tag-watch', title: watchlisted(a) }, 'watchlist') : null,
       el('span', { class: 'spacer' }),
       el('span', { class: 'score', title: 'Score (0-100)' }, String(a.score ?? '—'))),
     el('div', { class: 'alert-who' }, who, el('span', { class: 'muted' }, ` · ${fmtTime(alertTime(a)).slice(5)}`)),
@@ -136,6 +137,7 @@ export class AlertsPanel {
       el('div', { class: 'detail-head' },
         el('span', { class: `pill sev-bg-${sev}` }, sev),
         el('h2', {}, kindLabel(a.kind)),
+        watchlisted(a) ? el('span', { class: 'pill sev-bg-critical', title: watchlisted(a) }, 'watchlist') : null,
         el('span', { class: 'big-score', title: 'Score (0-100)' }, String(a.score ?? '—'))),
       el('p', { class: 'summary' }, a.summary ?? ''),
       el('dl', { class: 'kv' },
@@ -222,6 +224,14 @@ export class AlertsPanel {
   }
 }
 
+/** The watchlist entry behind an alert, if any (evidence field or score factor). */
+function watchlisted(a) {
+  const w = a.watchlist ?? a.evidence?.watchlist;
+  if (w) return typeof w === 'string' ? w : JSON.stringify(w);
+  const f = (a.factors ?? []).find((x) => x.name === 'watchlist');
+  return f ? (f.detail || 'on a watchlist') : '';
+}
+
 function commentItem(c) {
   if (typeof c === 'string') return el('li', {}, c);
   return el('li', {}, el('span', { class: 'muted small' },
@@ -233,8 +243,10 @@ function evidenceTable(ev) {
   const rows = [];
   for (const [k, v] of Object.entries(ev)) {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const hasPos = Number.isFinite(v.lat) && Number.isFinite(v.lon);
+      if (hasPos) rows.push([`${evidenceLabel(k)} · position`, fmtPos(v.lat, v.lon)]);
       for (const [k2, v2] of Object.entries(v)) {
-        if (v2 && typeof v2 === 'object') continue;
+        if ((v2 && typeof v2 === 'object') || (hasPos && (k2 === 'lat' || k2 === 'lon'))) continue;
         rows.push([`${evidenceLabel(k)} · ${evidenceLabel(k2).toLowerCase()}`, evidenceValue(k2, v2)]);
       }
     } else if (Array.isArray(v)) {

@@ -182,7 +182,7 @@ async function start() {
       const lons = pts.map((v) => v.lon).sort((a, b) => a - b);
       const lats = pts.map((v) => v.lat).sort((a, b) => a - b);
       seaMap.map.fitBounds([[q(lons, 0.02), q(lats, 0.02)], [q(lons, 0.98), q(lats, 0.98)]],
-        { padding: { top: 60, bottom: 60, left: 400, right: 60 }, maxZoom: 9, duration: 0 });
+        { padding: 40, maxZoom: 9, duration: 0 });
     }
     investigate.setDataTime(state.dataTime);
   });

@@ -162,19 +162,17 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
-/** A readable label for an evidence key ("baseline_speed_kn" -> "Baseline speed (kn)"). */
+/** A readable label for an evidence key ("baseline_speed_kn" -> "Baseline speed"; the value carries the unit). */
 export function evidenceLabel(key) {
-  let unit = '';
   let k = key;
-  for (const [suffix, u] of [['_kn', 'kn'], ['_m', 'm'], ['_s', 's'], ['_deg', '°']]) {
+  for (const suffix of ['_kn', '_m', '_s', '_deg']) {
     if (k.endsWith(suffix)) {
-      unit = u;
       k = k.slice(0, -suffix.length);
       break;
     }
   }
   const words = k.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1) + (unit ? ` (${unit})` : '');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** Formats one evidence value by the unit its key names. */

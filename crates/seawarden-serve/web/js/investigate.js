@@ -75,7 +75,7 @@ export class Investigate {
         this.status.textContent = 'Fault position: latitude,longitude in degrees.';
         return;
       }
-      body.near = { lat, lon };
+      body.near = [lon, lat];
       body.radius_km = Number(this.radius.value) || 20;
     } else if (this.radius.value) {
       this.status.textContent = 'A radius needs a fault position.';
@@ -84,11 +84,32 @@ export class Investigate {
     this.status.textContent = 'Running…';
     try {
       const { id } = await api.investigate(body);
+      await this.waitFor(id);
       const html = await api.report(id);
       this.status.textContent = `Report ${id} ready.`;
       this.show(id, html);
     } catch (e) {
       this.status.textContent = `Investigation failed: ${e.message}`;
+    }
+  }
+
+  /** Waits while the server reports the investigation as still running (it may answer 202 and work on). */
+  async waitFor(id) {
+    const started = Date.now();
+    for (;;) {
+      let state = '';
+      try {
+        const inv = await api.investigation(id);
+        state = String(inv?.status ?? inv?.state ?? '');
+        if (/fail|error/i.test(state)) throw new Error(inv.error ?? inv.message ?? state);
+      } catch (e) {
+        if (e.status !== 404) throw e;
+        state = 'pending';
+      }
+      if (!/running|pending|queued|started/i.test(state)) return;
+      if (Date.now() - started > 120000) throw new Error('no result after 2 minutes');
+      this.status.textContent = `Running… ${Math.round((Date.now() - started) / 1000)} s`;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 

@@ -433,7 +433,9 @@ export class SeaMap {
     if (!coords.length) return;
     const b = new maplibregl.LngLatBounds(coords[0], coords[0]);
     for (const c of coords) b.extend(c);
-    this.map.fitBounds(b, { padding: { top: 80, bottom: 80, left: 420, right: 460 }, maxZoom, duration: 600 });
+    // The detail panel covers the right of the map when open.
+    const right = document.getElementById('detail')?.hidden === false ? 470 : 60;
+    this.map.fitBounds(b, { padding: { top: 70, bottom: 70, left: 60, right }, maxZoom, duration: 600 });
   }
 
   bbox(pad = 0.25) {
