@@ -2,6 +2,7 @@
 
 mod decode;
 mod replay;
+mod serve;
 mod store_cmd;
 mod world_args;
 
@@ -24,6 +25,9 @@ enum Command {
     Decode(decode::DecodeArgs),
     /// Run tracking and every detector over AIS files; write alert episodes.
     Replay(replay::ReplayArgs),
+    /// The live service: feeds in (TCP, UDP, files), the HTTP/WebSocket API,
+    /// the offline web map and alert delivery (see docs/serve.md).
+    Serve(serve::ServeArgs),
     /// Fill the store (--data DIR) from AIS files or stdin: journal, archive, vessels.
     Ingest(store_cmd::IngestArgs),
     /// The embedded store: verify, retention, re-run detectors over a period.
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Watchlist(cmd) => watchlist(cmd),
         Command::Ingest(args) => store_cmd::ingest(args),
         Command::Store(cmd) => store_cmd::store(cmd),

@@ -32,6 +32,10 @@ pub struct ReplayArgs {
     /// Receive-time reordering window across receivers, seconds.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     reorder_window_s: i64,
+    /// Also fill the store in DIR: every line into its journal, positions
+    /// and static reports into its archive, alerts into its database.
+    #[arg(long, value_name = "DIR")]
+    data: Option<String>,
     /// Print no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -54,10 +58,14 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let mut pipeline = Pipeline::new(world, config, args.reorder_window_s * 1000);
+    let mut rec = args.data.as_deref().map(crate::store_cmd::ReplayRecorder::open).transpose()?;
     let mut counts = [0u64; AlertKind::ALL.len()];
     let mut write_error: Option<io::Error> = None;
-    let mut emit = |pipeline: &mut Pipeline| {
+    let mut emit = |pipeline: &mut Pipeline, rec: &mut Option<crate::store_cmd::ReplayRecorder>| {
         for a in pipeline.drain_alerts() {
+            if let Some(r) = rec.as_mut() {
+                r.alert(&a);
+            }
             if a.event == "start" {
                 counts[AlertKind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0)] += 1;
             }
@@ -73,9 +81,18 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     let mut failed_inputs = 0;
     if let [path] = args.inputs.as_slice() {
         // One input is streamed through the reordering window.
+        if let Some(r) = rec.as_mut() {
+            r.begin_input(path);
+        }
         let result = input::for_each_line_of(path, |line| {
-            pipeline.feed_line(line, &mut |_| {});
-            emit(&mut pipeline);
+            match rec.as_mut() {
+                Some(r) => {
+                    r.line(line);
+                    pipeline.feed_line(line, &mut |o| r.obs(o));
+                }
+                None => pipeline.feed_line(line, &mut |_| {}),
+            }
+            emit(&mut pipeline, &mut rec);
         });
         if let Err(e) = result {
             eprintln!("seawarden: {e:#}");
@@ -87,7 +104,15 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         let mut collected: Vec<Observation> = Vec::new();
         for path in &args.inputs {
             pipeline.begin_input();
-            if let Err(e) = input::for_each_line_of(path, |line| pipeline.decode_line(line, &mut |o| collected.push(o))) {
+            if let Some(r) = rec.as_mut() {
+                r.begin_input(path);
+            }
+            if let Err(e) = input::for_each_line_of(path, |line| {
+                if let Some(r) = rec.as_mut() {
+                    r.line(line);
+                }
+                pipeline.decode_line(line, &mut |o| collected.push(o))
+            }) {
                 eprintln!("seawarden: {e:#}");
                 failed_inputs += 1;
             }
@@ -95,11 +120,20 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         collected.sort_by_key(Observation::time_ms);
         for o in &collected {
             pipeline.observe(o);
-            emit(&mut pipeline);
+            if let Some(r) = rec.as_mut() {
+                r.obs(o);
+            }
+            emit(&mut pipeline, &mut rec);
         }
     }
-    pipeline.finish(&mut |_| {});
-    emit(&mut pipeline);
+    match rec.as_mut() {
+        Some(r) => pipeline.finish(&mut |o| r.obs(o)),
+        None => pipeline.finish(&mut |_| {}),
+    }
+    emit(&mut pipeline, &mut rec);
+    if let Some(r) = rec {
+        r.finish()?;
+    }
     if let Some(e) = write_error {
         return Err(e).context("cannot write alerts");
     }

@@ -332,3 +332,73 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     eprintln!("exported {n} {} to {}", if args.what == "tracks" { "positions" } else { "alerts" }, args.out);
     Ok(ExitCode::SUCCESS)
 }
+
+/// The store side of `seawarden replay --data DIR`: every line into the
+/// journal, every observation the pipeline tracks into the archive, every
+/// alert event into the database. The first error is kept and returned by
+/// [`ReplayRecorder::finish`]; after it nothing more is written.
+pub struct ReplayRecorder {
+    store: Store,
+    ing: Ingester,
+    source: String,
+    fallback_ms: i64,
+    error: Option<seawarden_store::Error>,
+}
+
+impl ReplayRecorder {
+    /// Opens (or creates) the store.
+    pub fn open(dir: &str) -> Result<ReplayRecorder> {
+        let store = Store::open(dir).with_context(|| format!("cannot open store {dir}"))?;
+        Ok(ReplayRecorder { store, ing: Ingester::new(), source: String::new(), fallback_ms: now_ms(), error: None })
+    }
+
+    fn keep(&mut self, r: seawarden_store::Result<()>) {
+        if let Err(e) = r {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// A new input file: its name is the journal's source.
+    pub fn begin_input(&mut self, path: &str) {
+        self.source = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| path.to_string());
+        self.ing.begin_input();
+    }
+
+    /// Journals one raw line.
+    pub fn line(&mut self, line: &[u8]) {
+        if self.error.is_none() {
+            let r = self.ing.journal_only(&mut self.store, &self.source, line, self.fallback_ms);
+            self.keep(r);
+        }
+    }
+
+    /// Archives one observation.
+    pub fn obs(&mut self, o: &seawarden_track::Observation) {
+        if self.error.is_none() {
+            let r = match o {
+                seawarden_track::Observation::Position(p) => self.store.archive_position(p),
+                seawarden_track::Observation::Static(s) => self.store.archive_static(s),
+            };
+            self.keep(r);
+        }
+    }
+
+    /// Records one alert event.
+    pub fn alert(&mut self, a: &seawarden_detect::Alert) {
+        if self.error.is_none() {
+            let r = self.store.record_alert(a);
+            self.keep(r);
+        }
+    }
+
+    /// Flushes everything; the first error, if any.
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e).context("cannot write to the store");
+        }
+        self.store.flush()?;
+        self.store.flush_archive()?;
+        self.store.close()?;
+        Ok(())
+    }
+}

@@ -227,6 +227,13 @@ fn props(sorting: bool) -> WriterProperties {
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_created_by(format!("seawarden-store {}", env!("CARGO_PKG_VERSION")));
     if sorting {
+        // Track queries: row groups are by area, so MMSI min/max prune
+        // little; a small bloom filter per row group does.
+        let mmsi = ColumnPath::from("mmsi");
+        b = b
+            .set_column_bloom_filter_enabled(mmsi.clone(), true)
+            .set_column_bloom_filter_max_ndv(mmsi.clone(), 2048)
+            .set_column_bloom_filter_fpp(mmsi, 0.02);
         for c in ["time", "cog_ddeg", "sog_dkn", "heading"] {
             b = b
                 .set_column_dictionary_enabled(ColumnPath::from(c), false)
@@ -662,7 +669,15 @@ pub(crate) fn read_positions(
     out: &mut Vec<PositionObs>,
 ) -> Result<(usize, usize)> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = SerializedFileReader::new(file).map_err(|e| Error::parquet(path, e))?;
+    let options = parquet::file::serialized_reader::ReadOptionsBuilder::new()
+        .with_reader_properties(
+            parquet::file::properties::ReaderProperties::builder()
+                .set_read_bloom_filter(filter.mmsi.is_some())
+                .build(),
+        )
+        .build();
+    let reader = SerializedFileReader::new_with_options(file, options)
+        .map_err(|e| Error::parquet(path, e))?;
     let md = reader.metadata();
     let mut read = 0;
     for g in 0..md.num_row_groups() {
@@ -694,10 +709,15 @@ pub(crate) fn read_positions(
                 continue;
             }
         }
-        read += 1;
         let rg = reader
             .get_row_group(g)
             .map_err(|e| Error::parquet(path, e))?;
+        if let (Some(m), Some(bloom)) = (filter.mmsi, rg.get_column_bloom_filter(1)) {
+            if !bloom.check(&(m as i32)) {
+                continue;
+            }
+        }
+        read += 1;
         let n = rgm.num_rows() as usize;
         let t = read_col::<Int64Type>(&*rg, 0, n, None)?;
         let m = read_col::<Int32Type>(&*rg, 1, n, None)?;

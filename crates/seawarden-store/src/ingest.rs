@@ -87,6 +87,28 @@ impl Ingester {
         Ok(())
     }
 
+    /// Journals `line` from `source` with its receive time (found as in
+    /// [`Ingester::feed`]) without archiving what it decodes to, for
+    /// callers that archive the observations themselves (`replay --data`).
+    #[inline]
+    pub fn journal_only(
+        &mut self,
+        store: &mut Store,
+        source: &str,
+        line: &[u8],
+        fallback_ms: i64,
+    ) -> Result<()> {
+        let mut time = None;
+        self.decoder.feed(line, &mut |e| {
+            if let Event::Message(d) = e {
+                time = d.meta.rx_time_ms.or(time);
+            }
+        });
+        let t = time.or(self.last_time).unwrap_or(fallback_ms);
+        self.last_time = Some(t);
+        store.append(t, source, line)
+    }
+
     /// Completes the input (incomplete multi-part messages are counted as
     /// such; their lines are already in the journal).
     pub fn finish(&mut self) {

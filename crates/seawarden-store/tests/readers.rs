@@ -10,13 +10,22 @@ use seawarden_store::Store;
 
 #[test]
 fn pyarrow_and_duckdb_read_the_archive() {
-    let have = Command::new("python3").args(["-c", "import pyarrow, duckdb"]).status().map(|s| s.success()).unwrap_or(false);
+    let have = Command::new("python3")
+        .args(["-c", "import pyarrow, duckdb"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     if !have {
-        eprintln!("SKIPPED: python3 with pyarrow and duckdb not found (pip install duckdb pyarrow)");
+        eprintln!(
+            "SKIPPED: python3 with pyarrow and duckdb not found (pip install duckdb pyarrow)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/ais/kystverket-2019-08-07.nm4")).unwrap();
+    let text = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/ais/kystverket-2019-08-07.nm4"),
+    )
+    .unwrap();
     let (positions, statics) = {
         let mut store = Store::open(dir.path()).unwrap();
         let mut ing = Ingester::new();
@@ -28,7 +37,10 @@ fn pyarrow_and_duckdb_read_the_archive() {
         let s = store.statics(None, i64::MIN, i64::MAX).unwrap();
         (p, s)
     };
-    let first = positions.iter().min_by_key(|p| (p.time_ms, p.mmsi)).unwrap();
+    let first = positions
+        .iter()
+        .min_by_key(|p| (p.time_ms, p.mmsi))
+        .unwrap();
     let script = r#"
 import json, sys
 import pyarrow.parquet as pq, duckdb
@@ -47,15 +59,38 @@ n, x, y, mmsi = con.execute(
 named = con.execute("SELECT count(*) FROM read_parquet(?) WHERE name IS NOT NULL", [root + "/archive/statics/*/*.parquet"]).fetchone()[0]
 print(t.num_rows, s.num_rows, n, x, y, mmsi, named)
 "#;
-    let out = Command::new("python3").args(["-c", script]).arg(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let f: Vec<&str> = text.split_whitespace().collect();
-    assert_eq!(f[0].parse::<usize>().unwrap(), positions.len(), "pyarrow rows");
-    assert_eq!(f[1].parse::<usize>().unwrap(), statics.len(), "pyarrow static rows");
-    assert_eq!(f[2].parse::<usize>().unwrap(), positions.len(), "duckdb rows");
+    assert_eq!(
+        f[0].parse::<usize>().unwrap(),
+        positions.len(),
+        "pyarrow rows"
+    );
+    assert_eq!(
+        f[1].parse::<usize>().unwrap(),
+        statics.len(),
+        "pyarrow static rows"
+    );
+    assert_eq!(
+        f[2].parse::<usize>().unwrap(),
+        positions.len(),
+        "duckdb rows"
+    );
     let (x, y): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
-    assert!((x - first.lon).abs() < 1e-6 && (y - first.lat).abs() < 1e-6, "{x} {y} vs {first:?}");
+    assert!(
+        (x - first.lon).abs() < 1e-6 && (y - first.lat).abs() < 1e-6,
+        "{x} {y} vs {first:?}"
+    );
     assert_eq!(f[5].parse::<u32>().unwrap(), first.mmsi);
     assert!(f[6].parse::<usize>().unwrap() > 0);
 }
