@@ -8,7 +8,7 @@ use seawarden_track::{Identity, PositionObs, StaticObs};
 
 use crate::model::{rfc3339, Crossing, Gap, Investigation, PortCall, Suspect, TrackPoint, WatchHit};
 use crate::score::score;
-use crate::target::{Query, Target};
+use crate::target::{boxes_meet, Query, Target};
 
 const MIN: i64 = 60_000;
 const KN: f64 = 1852.0 / 3600.0; // m/s per knot
@@ -163,8 +163,12 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
     let run = |part: &[PositionObs]| {
         let mut out = (Vec::new(), 0usize, 0usize, 0usize);
         let mut scratch = Scratch::default();
+        let focus = target.focus(query);
         for track in part.chunk_by(|a, b| a.mmsi == b.mmsi) {
             out.1 += 1;
+            if !ever_near(track, &focus, query) {
+                continue;
+            }
             let (clean, r, d) = clean(track, params);
             out.2 += d;
             out.3 += r;
@@ -191,6 +195,16 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
     }
     rank(&mut suspects);
     Investigation { suspects, ships, positions: positions.len(), repeated, dropped }
+}
+
+/// True if some report in the window, or some path between consecutive
+/// reports around it, meets `focus`: ships that never do are skipped before
+/// any other work.
+fn ever_near(track: &[PositionObs], focus: &[f64; 4], q: &Query) -> bool {
+    let i0 = track.partition_point(|p| p.time_ms < q.from_ms).saturating_sub(1);
+    let i1 = (track.partition_point(|p| p.time_ms <= q.to_ms) + 1).min(track.len());
+    let w = &track[i0..i1];
+    w.iter().any(|p| boxes_meet(focus, (p.lat, p.lon), (p.lat, p.lon))) || w.windows(2).any(|x| boxes_meet(focus, (x[0].lat, x[0].lon), (x[1].lat, x[1].lon)))
 }
 
 /// Sorts by score (then crossings, then MMSI) and numbers the ranks.
@@ -369,6 +383,7 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         return None;
     }
     let (from, to) = (q.from_ms, q.to_ms);
+    let focus = target.focus(q);
     let dark_ms = (params.dark_gap_s * 1000.0) as i64;
     let near_fault = |lat: f64, lon: f64| q.fault.is_none_or(|f| f.contains(lat, lon));
     // Window reports, with one report either side so that passes across
@@ -388,7 +403,7 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     let mut corridor_m: f64 = 0.0;
     let mut hit_prev = false;
     for (i, p) in win.iter().enumerate() {
-        let hit = target.may_touch((p.lat, p.lon), (p.lat, p.lon)) && {
+        let hit = boxes_meet(&focus, (p.lat, p.lon), (p.lat, p.lon)) && {
             target.index().near(LatLon::new(p.lat, p.lon), &mut sc.hits);
             !sc.hits.is_empty()
         };
@@ -404,7 +419,7 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
             continue;
         }
         let a = &win[i - 1];
-        if p.t < from || a.t > to || !target.may_touch((a.lat, a.lon), (p.lat, p.lon)) {
+        if p.t < from || a.t > to || !boxes_meet(&focus, (a.lat, a.lon), (p.lat, p.lon)) {
             continue;
         }
         if !both && upper_bound_m(a, p) < min_corridor {

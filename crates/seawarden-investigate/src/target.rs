@@ -135,12 +135,21 @@ impl Target {
     /// bounding box meets the target's): a cheap test before index queries.
     #[inline]
     pub fn may_touch(&self, a: (f64, f64), b: (f64, f64)) -> bool {
-        let (lat0, lat1) = if a.0 < b.0 { (a.0, b.0) } else { (b.0, a.0) };
-        let (lon0, lon1) = if a.1 < b.1 { (a.1, b.1) } else { (b.1, a.1) };
-        if lon1 - lon0 > 180.0 {
-            return true; // across the antimeridian: let the index decide
+        boxes_meet(&self.bbox, a, b)
+    }
+
+    /// The target's bounding box, narrowed to the fault's circle (widened
+    /// by the widest corridor) when there is one.
+    pub fn focus(&self, query: &Query) -> [f64; 4] {
+        let mut b = self.bbox;
+        if let Some(f) = query.fault {
+            let widest = self.features().iter().map(|f| f.corridor_m).fold(0.0, f64::max);
+            let r = f.radius_m + widest;
+            let dlat = r / 110_000.0;
+            let dlon = r / (110_000.0 * f.lat.to_radians().cos().max(0.01));
+            b = [b[0].max(f.lat - dlat), b[1].max(f.lon - dlon), b[2].min(f.lat + dlat), b[3].min(f.lon + dlon)];
         }
-        lat1 >= self.bbox[0] && lat0 <= self.bbox[2] && lon1 >= self.bbox[1] && lon0 <= self.bbox[3]
+        b
     }
 
     /// Distance from `p` to the nearest selected line, metres (every
@@ -211,4 +220,16 @@ impl Query {
         }
         Ok(())
     }
+}
+
+/// True if the bounding box of `a`→`b` meets `bbox` (`[min lat, min lon,
+/// max lat, max lon]`); paths across the antimeridian always do.
+#[inline]
+pub(crate) fn boxes_meet(bbox: &[f64; 4], a: (f64, f64), b: (f64, f64)) -> bool {
+    let (lat0, lat1) = if a.0 < b.0 { (a.0, b.0) } else { (b.0, a.0) };
+    let (lon0, lon1) = if a.1 < b.1 { (a.1, b.1) } else { (b.1, a.1) };
+    if lon1 - lon0 > 180.0 {
+        return true;
+    }
+    lat1 >= bbox[0] && lat0 <= bbox[2] && lon1 >= bbox[1] && lon0 <= bbox[3]
 }
