@@ -1,6 +1,7 @@
 //! `seawarden`: maritime domain awareness for undersea infrastructure, from AIS.
 
 mod decode;
+mod investigate;
 mod replay;
 mod serve;
 mod store_cmd;
@@ -35,6 +36,9 @@ enum Command {
     Store(store_cmd::StoreCommand),
     /// Export tracks or alerts from the store as GeoJSON, KML, CSV or Parquet.
     Export(store_cmd::ExportArgs),
+    /// Cable-fault forensics: which ships were over a cable or pipeline in
+    /// a window, what each did, ranked; JSON and a self-contained HTML report.
+    Investigate(investigate::InvestigateArgs),
     /// Print the detector configuration with every default (TOML).
     Config,
     /// Watchlists: convert public sanction lists to Seawarden's CSV.
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => store_cmd::ingest(args),
         Command::Store(cmd) => store_cmd::store(cmd),
         Command::Export(args) => store_cmd::export(args),
+        Command::Investigate(args) => investigate::run(args),
         Command::Config => {
             print!("{}", seawarden_detect::Config::defaults_toml());
             Ok(ExitCode::SUCCESS)
