@@ -128,6 +128,50 @@ fn map_bbox(input: &ReportInput<'_>, shown: &[&Suspect]) -> [f64; 4] {
     [(b[0] - dlat).max(-89.9), (b[1] - dlon).max(-180.0), (b[2] + dlat).min(89.9), (b[3] + dlon).min(180.0)]
 }
 
+/// The part of a ring inside `b` (`[min lat, min lon, max lat, max lon]`):
+/// Sutherland-Hodgman against the four sides, so the clipped ring stays a
+/// ring (with edges along the box where it was cut).
+fn clip_ring(ring: &[LatLon], b: [f64; 4]) -> Vec<LatLon> {
+    let mut cur: Vec<LatLon> = ring.to_vec();
+    // (is the point inside, where the edge a-b meets the side)
+    let sides: [(fn(&LatLon, f64) -> bool, bool, f64); 4] = [
+        (|p, v| p.lat >= v, true, b[0]),
+        (|p, v| p.lat <= v, true, b[2]),
+        (|p, v| p.lon >= v, false, b[1]),
+        (|p, v| p.lon <= v, false, b[3]),
+    ];
+    for (inside, is_lat, v) in sides {
+        if cur.is_empty() {
+            break;
+        }
+        let cut = |a: &LatLon, c: &LatLon| {
+            if is_lat {
+                let t = (v - a.lat) / (c.lat - a.lat);
+                LatLon::new(v, a.lon + t * (c.lon - a.lon))
+            } else {
+                let t = (v - a.lon) / (c.lon - a.lon);
+                LatLon::new(a.lat + t * (c.lat - a.lat), v)
+            }
+        };
+        let mut out = Vec::with_capacity(cur.len());
+        for i in 0..cur.len() {
+            let a = &cur[i];
+            let c = &cur[(i + 1) % cur.len()];
+            match (inside(a, v), inside(c, v)) {
+                (true, true) => out.push(*c),
+                (true, false) => out.push(cut(a, c)),
+                (false, true) => {
+                    out.push(cut(a, c));
+                    out.push(*c);
+                }
+                (false, false) => {}
+            }
+        }
+        cur = out;
+    }
+    cur
+}
+
 fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
     let bbox = map_bbox(input, shown);
     let pr = Proj::new(bbox, 960.0);
@@ -151,8 +195,14 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
                 if hi[0] < bbox[0] || lo[0] > bbox[2] || hi[1] < bbox[1] || lo[1] > bbox[3] {
                     continue;
                 }
-                land.push_str(&pr.path(ring.iter().map(|&p| (p, false))));
-                land.push('Z');
+                // Clipped to the map (widened a little) so a continent's
+                // ring costs only its visible part.
+                let (mlat, mlon) = ((bbox[2] - bbox[0]) * 0.05, (bbox[3] - bbox[1]) * 0.05);
+                let clipped = clip_ring(ring, [bbox[0] - mlat, bbox[1] - mlon, bbox[2] + mlat, bbox[3] + mlon]);
+                if clipped.len() >= 3 {
+                    land.push_str(&pr.path(clipped.iter().map(|&p| (p, false))));
+                    land.push('Z');
+                }
             }
         }
     }
@@ -445,4 +495,30 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
     }
     h.push_str("</table>\n<p>Scores are a capped sum of named factors (see <code>docs/investigate.md</code> in Seawarden); they rank ships for investigation and are not a finding of fault.</p>\n</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rings_are_clipped_to_the_box() {
+        // A 4x4 square around a 2x2 box: the box itself; a square outside: nothing.
+        let sq = |c: f64, h: f64| vec![LatLon::new(c - h, c - h), LatLon::new(c - h, c + h), LatLon::new(c + h, c + h), LatLon::new(c + h, c - h)];
+        let out = clip_ring(&sq(0.0, 2.0), [-1.0, -1.0, 1.0, 1.0]);
+        assert_eq!(out.len(), 4);
+        assert!(out.iter().all(|p| p.lat.abs() == 1.0 && p.lon.abs() == 1.0));
+        assert!(clip_ring(&sq(10.0, 1.0), [-1.0, -1.0, 1.0, 1.0]).is_empty());
+        // Inside: unchanged (same points, rotated at most).
+        let inner = sq(0.0, 0.5);
+        let out = clip_ring(&inner, [-1.0, -1.0, 1.0, 1.0]);
+        assert_eq!(out.len(), 4);
+        assert!(inner.iter().all(|p| out.contains(p)));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("<a href=\"x\">O'Neil & co</a>"), "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; co&lt;/a&gt;");
+        assert_eq!(escape("bell\u{7}"), "bell\u{fffd}");
+    }
 }

@@ -2,7 +2,7 @@
 //! ferry crossing at speed, a dark crossing, ships that never come near;
 //! crossing detection against brute force; the JSON and HTML outputs.
 
-use seawarden_geo::{Feature, FeatureKind, LatLon, LineFeature};
+use seawarden_geo::{Feature, FeatureKind, LatLon, LineFeature, ZoneFeature};
 use seawarden_investigate::*;
 use seawarden_registry::{Ports, WatchEntry, Watchlist};
 use seawarden_track::{Class, PositionObs};
@@ -340,7 +340,11 @@ fn html_is_self_contained_well_formed_and_escaped() {
         generated: "2026-12-02T00:00:00Z".into(),
     };
     let target = cable();
-    let html = render_html(&ReportInput { target: &target, query: &window(), investigation: &inv, custody: &custody, land: &[], top: 10 });
+    // A large land polygon: drawn clipped to the map, so its far vertices are not in the file.
+    let far = [(58.0, 20.0), (58.0, 40.0), (70.0, 40.0), (70.0, 20.0)];
+    let land = vec![ZoneFeature::new(Feature::new("land", "land", FeatureKind::Aoi), vec![vec![far.iter().map(|&(la, lo)| LatLon::new(la, lo)).collect()]]).unwrap()];
+    let html = render_html(&ReportInput { target: &target, query: &window(), investigation: &inv, custody: &custody, land: &land, top: 10 });
+    assert!(html.contains("class=\"land\""));
     assert_well_formed(&html);
     let lower = html.to_ascii_lowercase();
     assert!(!lower.contains("<script"), "no script at all");
