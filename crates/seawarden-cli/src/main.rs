@@ -1,8 +1,10 @@
 //! `seawarden`: maritime domain awareness for undersea infrastructure, from AIS.
 
 mod decode;
+mod evaluate;
 mod investigate;
 mod replay;
+mod simulate;
 mod serve;
 mod store_cmd;
 mod world_args;
@@ -39,6 +41,12 @@ enum Command {
     /// Cable-fault forensics: which ships were over a cable or pipeline in
     /// a window, what each did, ranked; JSON and a self-contained HTML report.
     Investigate(investigate::InvestigateArgs),
+    /// Simulate a scenario: AIS traffic (NMEA with tag blocks) and the
+    /// ground truth of its injected behaviours (see docs/evaluation.md).
+    Simulate(simulate::SimulateArgs),
+    /// Score alerts against ground truth, or simulate, replay and score
+    /// scenarios in one go: precision, recall, timeliness, false alerts.
+    Evaluate(evaluate::EvaluateArgs),
     /// Print the detector configuration with every default (TOML).
     Config,
     /// Watchlists: convert public sanction lists to Seawarden's CSV.
@@ -96,6 +104,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Watchlist(cmd) => watchlist(cmd),
         Command::Ingest(args) => store_cmd::ingest(args),

@@ -163,6 +163,13 @@ pub enum StoreCommand {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
+    /// Rebuild the archive and the vessel table from the journal (after a
+    /// crash lost positions not yet archived).
+    RebuildArchive {
+        /// The store directory.
+        #[arg(long, value_name = "DIR")]
+        data: String,
+    },
     /// Re-run the detectors over the journal of a stored period, with other
     /// settings; alert events go to standard output (JSON Lines).
     Rerun {
@@ -205,6 +212,14 @@ pub fn store(cmd: StoreCommand) -> Result<ExitCode> {
             }
             println!("{}", if r.ok() { "store verified: OK" } else { "store verification FAILED" });
             Ok(if r.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        StoreCommand::RebuildArchive { data } => {
+            let mut store = Store::open(&data).with_context(|| format!("cannot open store {data}"))?;
+            let n = store.rebuild_archive()?;
+            let st = store.stats();
+            println!("rebuilt the archive from {n} journal lines: {} positions, {} static reports in {} files", st.positions, st.statics, st.files_written);
+            store.close()?;
+            Ok(ExitCode::SUCCESS)
         }
         StoreCommand::Retention { data, days, now } => {
             let mut store = Store::open(&data).with_context(|| format!("cannot open store {data}"))?;

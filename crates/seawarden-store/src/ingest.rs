@@ -109,6 +109,28 @@ impl Ingester {
         store.append(t, source, line)
     }
 
+    /// Archives what `line` decodes to, at receive time `time_ms` when the
+    /// line carries none, without journalling it (rebuilding the archive
+    /// from the journal).
+    pub fn archive_only(&mut self, store: &mut Store, line: &[u8], time_ms: i64) -> Result<()> {
+        let mut obs: [Option<Observation>; 2] = [None, None];
+        self.decoder.feed(line, &mut |e| {
+            if let Event::Message(d) = e {
+                let t = d.meta.rx_time_ms.unwrap_or(time_ms);
+                obs[0] = Observation::from_decoded(d, t);
+                obs[1] = Observation::extended_b_static(d, t).map(Observation::Static);
+            }
+        });
+        for o in obs.into_iter().flatten() {
+            self.observations += 1;
+            match o {
+                Observation::Position(p) => store.archive_position(&p)?,
+                Observation::Static(s) => store.archive_static(&s)?,
+            }
+        }
+        Ok(())
+    }
+
     /// Completes the input (incomplete multi-part messages are counted as
     /// such; their lines are already in the journal).
     pub fn finish(&mut self) {

@@ -883,6 +883,50 @@ impl Store {
         Ok(r)
     }
 
+    /// Rebuilds the archive and the vessel table from the journal (the
+    /// source of truth): after a crash lost positions that were buffered
+    /// but not yet written, or to re-archive with a newer decoder. Alerts,
+    /// investigations and notes are kept. Returns the lines read.
+    pub fn rebuild_archive(&mut self) -> Result<u64> {
+        self.flush()?;
+        self.buffer = archive::Buffer::default();
+        self.vessels.clear();
+        self.max_day = i64::MIN;
+        let root = self.dir.join("archive");
+        for kind in ["positions", "statics"] {
+            let dir = root.join(kind);
+            if dir.exists() {
+                fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            }
+        }
+        self.db
+            .execute_batch("DELETE FROM archive_files; DELETE FROM vessels;")?;
+        let mut ing = ingest::Ingester::new();
+        let mut err = None;
+        let mut lines = 0u64;
+        for (_, path) in journal::list_segments(&self.dir.join("journal"))? {
+            journal::scan_segment(
+                &path,
+                |_| true,
+                |_, raw| {
+                    journal::for_each_record(raw, |t, _, line| {
+                        lines += 1;
+                        if err.is_none() {
+                            if let Err(e) = ing.archive_only(self, line, t) {
+                                err = Some(e);
+                            }
+                        }
+                    })
+                },
+            )?;
+        }
+        if let Some(e) = err {
+            return Err(e);
+        }
+        self.flush_archive()?;
+        Ok(lines)
+    }
+
     /// Removes journal segments and archive days older than
     /// `retention_days` before `now_ms` (nothing when it is 0). The newest
     /// segment is never removed; removed segments keep their hash in the
