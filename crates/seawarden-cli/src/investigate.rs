@@ -7,7 +7,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _, Result};
 use clap::Args;
-use seawarden_investigate::{investigate, render_html, rfc3339, to_json, Context, Custody, Fault, Params, Query, ReportInput, Target, TrackBuilder};
+use seawarden_investigate::{
+    investigate, render_html, rfc3339, to_json, Context, Custody, Fault, Params, Query,
+    ReportInput, Target, TrackBuilder,
+};
 use seawarden_registry::{Ports, Watchlist};
 
 /// Arguments of `seawarden investigate`.
@@ -83,7 +86,9 @@ pub struct InvestigateArgs {
 }
 
 fn parse_time(s: &str, what: &str) -> Result<i64> {
-    seawarden_ais::meta::parse_iso8601(s.as_bytes()).with_context(|| format!("{what} {s:?} is not an RFC 3339 UTC time such as 2024-12-25T08:00:00Z"))
+    seawarden_ais::meta::parse_iso8601(s.as_bytes()).with_context(|| {
+        format!("{what} {s:?} is not an RFC 3339 UTC time such as 2024-12-25T08:00:00Z")
+    })
 }
 
 fn parse_near(s: &str) -> Result<(f64, f64)> {
@@ -102,16 +107,28 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
     let fault = match &args.near {
         Some(s) => {
             let (lat, lon) = parse_near(s)?;
-            Some(Fault { lat, lon, radius_m: args.radius_km * 1000.0 })
+            Some(Fault {
+                lat,
+                lon,
+                radius_m: args.radius_km * 1000.0,
+            })
         }
         None => None,
     };
-    let query = Query { from_ms, to_ms, fault };
+    let query = Query {
+        from_ms,
+        to_ms,
+        fault,
+    };
     query.validate()?;
     if args.data.is_none() && args.input.is_empty() {
         bail!("no tracks: give --data DIR (a store) or --input FILE... (AIS files)");
     }
-    if !(args.context_hours.is_finite() && args.context_hours >= 0.0 && args.context_km.is_finite() && args.context_km >= 0.0) {
+    if !(args.context_hours.is_finite()
+        && args.context_hours >= 0.0
+        && args.context_km.is_finite()
+        && args.context_km >= 0.0)
+    {
         bail!("--context-hours and --context-km must be non-negative numbers");
     }
 
@@ -120,7 +137,12 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
         command: seawarden_investigate::custody::shell_command(std::env::args()),
         ..Custody::default()
     };
-    let target = Target::load(&args.infra, &args.feature, args.id_property.as_deref(), args.corridor_m)?;
+    let target = Target::load(
+        &args.infra,
+        &args.feature,
+        args.id_property.as_deref(),
+        args.corridor_m,
+    )?;
     for p in &args.infra {
         custody.add_file("infrastructure", p)?;
     }
@@ -143,7 +165,9 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
     let land = match &args.land {
         Some(p) => {
             custody.add_file("land", p)?;
-            seawarden_geo::load_geojson_file(p, &seawarden_geo::LoadOptions::default()).with_context(|| format!("cannot load {p}"))?.zones
+            seawarden_geo::load_geojson_file(p, &seawarden_geo::LoadOptions::default())
+                .with_context(|| format!("cannot load {p}"))?
+                .zones
         }
         None => Vec::new(),
     };
@@ -157,7 +181,8 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
         for path in &args.input {
             custody.add_file("ais", path)?;
             tracks.begin_input();
-            seawarden_pipeline::input::for_each_line_of(path, |line| tracks.feed(line)).with_context(|| format!("cannot read {path}"))?;
+            seawarden_pipeline::input::for_each_line_of(path, |line| tracks.feed(line))
+                .with_context(|| format!("cannot read {path}"))?;
         }
         let c = tracks.counts;
         eprintln!(
@@ -174,28 +199,52 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
     };
     let loaded = started.elapsed();
 
-    let mut params = Params { flags_of_interest: args.flag_of_interest.clone(), ..Params::default() };
+    let mut params = Params {
+        flags_of_interest: args.flag_of_interest.clone(),
+        ..Params::default()
+    };
     if !args.port_of_interest.is_empty() {
         params.ports_of_interest = args.port_of_interest.clone();
     }
-    let ctx = Context { ports: Some(&ports), watchlist: Some(&watchlist) };
+    let ctx = Context {
+        ports: Some(&ports),
+        watchlist: Some(&watchlist),
+    };
     let inv = investigate(&target, &query, &positions, &statics, ctx, &params);
     let analysed = started.elapsed() - loaded;
     custody.generated = rfc3339(wall_clock_ms());
 
     if let Some(path) = &args.json {
-        std::fs::write(path, to_json(&inv.suspects) + "\n").with_context(|| format!("cannot write {path}"))?;
+        std::fs::write(path, to_json(&inv.suspects) + "\n")
+            .with_context(|| format!("cannot write {path}"))?;
     }
     if let Some(path) = &args.out {
-        let html = render_html(&ReportInput { target: &target, query: &query, investigation: &inv, custody: &custody, land: &land, top: args.top });
+        let html = render_html(&ReportInput {
+            target: &target,
+            query: &query,
+            investigation: &inv,
+            custody: &custody,
+            land: &land,
+            top: args.top,
+        });
         std::fs::write(path, html).with_context(|| format!("cannot write {path}"))?;
     }
 
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:>4}  {:>5}  {:>9}  {:<20}  {:>4}  {:>4}  reasons", "rank", "score", "mmsi", "name", "xing", "dark")?;
+    writeln!(
+        out,
+        "{:>4}  {:>5}  {:>9}  {:<20}  {:>4}  {:>4}  reasons",
+        "rank", "score", "mmsi", "name", "xing", "dark"
+    )?;
     for s in &inv.suspects {
-        let main: Vec<String> = s.reasons.iter().filter(|r| r.points > 0.0).take(4).map(|r| format!("{} {:.0}", r.factor, r.points)).collect();
+        let main: Vec<String> = s
+            .reasons
+            .iter()
+            .filter(|r| r.points > 0.0)
+            .take(4)
+            .map(|r| format!("{} {:.0}", r.factor, r.points))
+            .collect();
         writeln!(
             out,
             "{:>4}  {:>5.1}  {:>9}  {:<20}  {:>4}  {:>4}  {}",
@@ -224,7 +273,18 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
 /// Positions and statics from a store: the time range, inside the target's
 /// bounding box (or the fault's) widened by `context_km`; hashes the
 /// archive files of the days read.
-fn read_store(dir: &str, target: &Target, query: &Query, t0: i64, t1: i64, context_km: f64, custody: &mut Custody) -> Result<(Vec<seawarden_track::PositionObs>, Vec<seawarden_track::StaticObs>)> {
+fn read_store(
+    dir: &str,
+    target: &Target,
+    query: &Query,
+    t0: i64,
+    t1: i64,
+    context_km: f64,
+    custody: &mut Custody,
+) -> Result<(
+    Vec<seawarden_track::PositionObs>,
+    Vec<seawarden_track::StaticObs>,
+)> {
     let root = Path::new(dir);
     if !root.join("archive").is_dir() {
         bail!("{dir} is not a Seawarden store (no archive/ directory; create one with `seawarden ingest`)");
@@ -239,25 +299,47 @@ fn read_store(dir: &str, target: &Target, query: &Query, t0: i64, t1: i64, conte
     };
     let dlat = context_km / 111.0;
     let dlon = dlat / lat0.abs().max(lat1.abs()).min(85.0).to_radians().cos();
-    let bbox = [(lon0 - dlon).max(-180.0), (lat0 - dlat).max(-90.0), (lon1 + dlon).min(180.0), (lat1 + dlat).min(90.0)];
-    let store = seawarden_store::Store::open(root).with_context(|| format!("cannot open the store {dir}"))?;
+    let bbox = [
+        (lon0 - dlon).max(-180.0),
+        (lat0 - dlat).max(-90.0),
+        (lon1 + dlon).min(180.0),
+        (lat1 + dlat).min(90.0),
+    ];
+    let store = seawarden_store::Store::open(root)
+        .with_context(|| format!("cannot open the store {dir}"))?;
     let end = t1.saturating_add(1); // the store's ranges are half-open
-    let positions = store.positions(t0, end, Some(bbox)).with_context(|| format!("cannot read positions from {dir}"))?;
-    let statics = store.statics(None, t0, end).with_context(|| format!("cannot read static reports from {dir}"))?;
+    let positions = store
+        .positions(t0, end, Some(bbox))
+        .with_context(|| format!("cannot read positions from {dir}"))?;
+    let statics = store
+        .statics(None, t0, end)
+        .with_context(|| format!("cannot read static reports from {dir}"))?;
     // Chain of custody: every archive file of the days read.
     let (d0, d1) = (t0.div_euclid(86_400_000), t1.div_euclid(86_400_000));
     for kind in ["positions", "statics"] {
         let base = root.join("archive").join(kind);
-        let Ok(days) = std::fs::read_dir(&base) else { continue };
+        let Ok(days) = std::fs::read_dir(&base) else {
+            continue;
+        };
         let mut files = Vec::new();
         for day in days.flatten() {
             let name = day.file_name().to_string_lossy().to_string();
-            let Some(date) = name.strip_prefix("date=") else { continue };
-            let Some(ms) = seawarden_ais::meta::parse_iso8601(format!("{date}T00:00:00Z").as_bytes()) else { continue };
+            let Some(date) = name.strip_prefix("date=") else {
+                continue;
+            };
+            let Some(ms) =
+                seawarden_ais::meta::parse_iso8601(format!("{date}T00:00:00Z").as_bytes())
+            else {
+                continue;
+            };
             if ms.div_euclid(86_400_000) < d0 || ms.div_euclid(86_400_000) > d1 {
                 continue;
             }
-            for f in std::fs::read_dir(day.path()).into_iter().flatten().flatten() {
+            for f in std::fs::read_dir(day.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 files.push(f.path());
             }
         }
@@ -272,13 +354,20 @@ fn read_store(dir: &str, target: &Target, query: &Query, t0: i64, t1: i64, conte
 /// Tool name and version, with the SHA-256 of the running executable (so
 /// the exact build is on record).
 fn tool_identity() -> String {
-    let exe = std::env::current_exe().ok().and_then(|p| seawarden_investigate::custody::sha256_file(&p.to_string_lossy()).ok());
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| seawarden_investigate::custody::sha256_file(&p.to_string_lossy()).ok());
     match exe {
-        Some((sha, _)) => format!("seawarden {} (executable SHA-256 {sha})", env!("CARGO_PKG_VERSION")),
+        Some((sha, _)) => format!(
+            "seawarden {} (executable SHA-256 {sha})",
+            env!("CARGO_PKG_VERSION")
+        ),
         None => format!("seawarden {}", env!("CARGO_PKG_VERSION")),
     }
 }
 
 fn wall_clock_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }

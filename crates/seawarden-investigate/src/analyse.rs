@@ -6,7 +6,9 @@ use seawarden_geo::{equirectangular_distance_m, Crossing as GeoCrossing, InfraHi
 use seawarden_registry::{Ports, Watchlist};
 use seawarden_track::{Identity, PositionObs, StaticObs};
 
-use crate::model::{rfc3339, Crossing, Gap, Investigation, PortCall, Suspect, TrackPoint, WatchHit};
+use crate::model::{
+    rfc3339, Crossing, Gap, Investigation, PortCall, Suspect, TrackPoint, WatchHit,
+};
 use crate::score::score;
 use crate::target::{boxes_meet, Query, Target};
 
@@ -74,7 +76,10 @@ impl Default for Params {
             gap_near_m: 20_000.0,
             margin_ms: 60 * MIN,
             max_track_points: 3000,
-            ports_of_interest: seawarden_registry::RUSSIAN_PORTS_OF_INTEREST.iter().map(|(n, _)| n.to_string()).collect(),
+            ports_of_interest: seawarden_registry::RUSSIAN_PORTS_OF_INTEREST
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect(),
             flags_of_interest: Vec::new(),
             threads: 0,
         }
@@ -128,9 +133,19 @@ pub(crate) struct Evidence {
 /// used for the ship's cruising baseline, its last port of call and the
 /// report's plots, so pass a margin either side (hours) when you can.
 /// `statics` may come in any order.
-pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], statics: &[StaticObs], ctx: Context<'_>, params: &Params) -> Investigation {
+pub fn investigate(
+    target: &Target,
+    query: &Query,
+    positions: &[PositionObs],
+    statics: &[StaticObs],
+    ctx: Context<'_>,
+    params: &Params,
+) -> Investigation {
     let sorted_owned;
-    let positions = if positions.windows(2).all(|w| (w[0].mmsi, w[0].time_ms) <= (w[1].mmsi, w[1].time_ms)) {
+    let positions = if positions
+        .windows(2)
+        .all(|w| (w[0].mmsi, w[0].time_ms) <= (w[1].mmsi, w[1].time_ms))
+    {
         positions
     } else {
         let mut v = positions.to_vec();
@@ -148,7 +163,11 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let parts = if positions.len() < 100_000 { 1 } else { threads.clamp(1, 64) };
+    let parts = if positions.len() < 100_000 {
+        1
+    } else {
+        threads.clamp(1, 64)
+    };
     let mut cuts = vec![0];
     for k in 1..parts {
         let mut c = positions.len() * k / parts;
@@ -172,7 +191,16 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
             let (clean, r, d) = clean(track, params);
             out.2 += d;
             out.3 += r;
-            if let Some(s) = analyse(target, query, track[0].mmsi, &clean, identities.get(&track[0].mmsi), ctx, params, &mut scratch) {
+            if let Some(s) = analyse(
+                target,
+                query,
+                track[0].mmsi,
+                &clean,
+                identities.get(&track[0].mmsi),
+                ctx,
+                params,
+                &mut scratch,
+            ) {
                 out.0.push(s);
             }
         }
@@ -182,8 +210,15 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
         vec![run(positions)]
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = cuts.windows(2).map(|w| &positions[w[0]..w[1]]).map(|part| scope.spawn(move || run(part))).collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            let handles: Vec<_> = cuts
+                .windows(2)
+                .map(|w| &positions[w[0]..w[1]])
+                .map(|part| scope.spawn(move || run(part)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
         })
     };
     let mut repeated = 0;
@@ -194,22 +229,38 @@ pub fn investigate(target: &Target, query: &Query, positions: &[PositionObs], st
         repeated += r;
     }
     rank(&mut suspects);
-    Investigation { suspects, ships, positions: positions.len(), repeated, dropped }
+    Investigation {
+        suspects,
+        ships,
+        positions: positions.len(),
+        repeated,
+        dropped,
+    }
 }
 
 /// True if some report in the window, or some path between consecutive
 /// reports around it, meets `focus`: ships that never do are skipped before
 /// any other work.
 fn ever_near(track: &[PositionObs], focus: &[f64; 4], q: &Query) -> bool {
-    let i0 = track.partition_point(|p| p.time_ms < q.from_ms).saturating_sub(1);
+    let i0 = track
+        .partition_point(|p| p.time_ms < q.from_ms)
+        .saturating_sub(1);
     let i1 = (track.partition_point(|p| p.time_ms <= q.to_ms) + 1).min(track.len());
     let w = &track[i0..i1];
-    w.iter().any(|p| boxes_meet(focus, (p.lat, p.lon), (p.lat, p.lon))) || w.windows(2).any(|x| boxes_meet(focus, (x[0].lat, x[0].lon), (x[1].lat, x[1].lon)))
+    w.iter()
+        .any(|p| boxes_meet(focus, (p.lat, p.lon), (p.lat, p.lon)))
+        || w.windows(2)
+            .any(|x| boxes_meet(focus, (x[0].lat, x[0].lon), (x[1].lat, x[1].lon)))
 }
 
 /// Sorts by score (then crossings, then MMSI) and numbers the ranks.
 pub(crate) fn rank(suspects: &mut [Suspect]) {
-    suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.crossings.len().cmp(&a.crossings.len())).then(a.mmsi.cmp(&b.mmsi)));
+    suspects.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.crossings.len().cmp(&a.crossings.len()))
+            .then(a.mmsi.cmp(&b.mmsi))
+    });
     for (i, s) in suspects.iter_mut().enumerate() {
         s.rank = i + 1;
     }
@@ -234,14 +285,22 @@ pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize, u
     let mut repeated = 0;
     let mut rejected_in_row = 0;
     for o in track {
-        let valid = o.lat.is_finite() && o.lon.is_finite() && o.lat.abs() <= 90.0 && o.lon.abs() <= 180.0;
+        let valid =
+            o.lat.is_finite() && o.lon.is_finite() && o.lat.abs() <= 90.0 && o.lon.abs() <= 180.0;
         if !valid {
             dropped += 1;
             continue;
         }
         let sog = o.sog.filter(|s| s.is_finite() && *s >= 0.0 && *s < 102.2);
         let cog = o.cog.filter(|c| c.is_finite() && *c >= 0.0 && *c < 360.0);
-        let p = P { t: o.time_ms, lat: o.lat, lon: o.lon, sog, cog, status: o.status.filter(|s| *s <= 15) };
+        let p = P {
+            t: o.time_ms,
+            lat: o.lat,
+            lon: o.lon,
+            sog,
+            cog,
+            status: o.status.filter(|s| *s <= 15),
+        };
         if let Some(prev) = out.last() {
             if p.t <= prev.t {
                 repeated += 1;
@@ -255,7 +314,10 @@ pub(crate) fn clean(track: &[PositionObs], params: &Params) -> (Vec<P>, usize, u
             let limit = params.max_speed_kn * KN * dt;
             let bound = upper_bound_m(prev, &p);
             let jump = bound > 2_000.0 && bound > limit && {
-                let d = equirectangular_distance_m(LatLon::new(prev.lat, prev.lon), LatLon::new(p.lat, p.lon));
+                let d = equirectangular_distance_m(
+                    LatLon::new(prev.lat, prev.lon),
+                    LatLon::new(p.lat, p.lon),
+                );
                 d > 2_000.0 && d > limit
             };
             if jump && rejected_in_row < 3 {
@@ -304,7 +366,10 @@ impl InPort<'_> {
         }
         if self.cache[i] == 0 {
             let p = &ps[i];
-            let yes = p.status == Some(5) || self.ports.is_some_and(|ports| ports.nearest(p.lat, p.lon, self.radius_km).is_some());
+            let yes = p.status == Some(5)
+                || self
+                    .ports
+                    .is_some_and(|ports| ports.nearest(p.lat, p.lon, self.radius_km).is_some());
             self.cache[i] = if yes { 2 } else { 1 };
         }
         self.cache[i] == 2
@@ -314,7 +379,10 @@ impl InPort<'_> {
     fn speeds(&mut self, ps: &[P], t0: i64, t1: i64) -> Vec<f32> {
         let i0 = ps.partition_point(|p| p.t < t0);
         let i1 = ps.partition_point(|p| p.t <= t1);
-        (i0..i1).filter(|&i| !self.at(ps, i)).filter_map(|i| ps[i].sog).collect()
+        (i0..i1)
+            .filter(|&i| !self.at(ps, i))
+            .filter_map(|i| ps[i].sog)
+            .collect()
     }
 }
 
@@ -378,7 +446,16 @@ fn cruising(mut v: Vec<f32>, reports_with_speed: usize) -> Option<f32> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Identity>, ctx: Context<'_>, params: &Params, sc: &mut Scratch) -> Option<Suspect> {
+fn analyse(
+    target: &Target,
+    q: &Query,
+    mmsi: u32,
+    ps: &[P],
+    identity: Option<&Identity>,
+    ctx: Context<'_>,
+    params: &Params,
+    sc: &mut Scratch,
+) -> Option<Suspect> {
     if ps.is_empty() {
         return None;
     }
@@ -392,7 +469,11 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     let w1 = (ps.partition_point(|p| p.t <= to) + 1).min(ps.len());
     let win = &ps[w0..w1];
 
-    let mut port = InPort { ports: ctx.ports, radius_km: params.in_port_km, cache: Vec::new() };
+    let mut port = InPort {
+        ports: ctx.ports,
+        radius_km: params.in_port_km,
+        cache: Vec::new(),
+    };
 
     // Pass 1: corridor presence and crossings. A path shorter than the
     // narrowest corridor can only cross a line if both its ends are inside
@@ -425,13 +506,21 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         if !both && upper_bound_m(a, p) < min_corridor {
             continue;
         }
-        target.index().crossings(LatLon::new(a.lat, a.lon), LatLon::new(p.lat, p.lon), &mut sc.crossings);
+        target.index().crossings(
+            LatLon::new(a.lat, a.lon),
+            LatLon::new(p.lat, p.lon),
+            &mut sc.crossings,
+        );
         for c in &sc.crossings {
             let t = a.t + ((p.t - a.t) as f64 * c.fraction).round() as i64;
             if t >= from && t <= to && near_fault(c.point.lat, c.point.lon) {
                 // The same line crossed again within 10 minutes is jitter
                 // around it (a ship at anchor swinging over it), one pass.
-                if raw.iter().rev().any(|r| r.0 == c.feature.0 && t - r.1 < 10 * MIN) {
+                if raw
+                    .iter()
+                    .rev()
+                    .any(|r| r.0 == c.feature.0 && t - r.1 < 10 * MIN)
+                {
                     continue;
                 }
                 raw.push((c.feature.0, t, c.point.lat, c.point.lon, i));
@@ -446,10 +535,20 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     }
 
     // Cruising baseline over every report given.
-    let baseline = cruising(ps.iter().filter_map(|p| p.sog).filter(|&s| s >= params.underway_kn).collect(), ps.iter().filter(|p| p.sog.is_some()).count());
+    let baseline = cruising(
+        ps.iter()
+            .filter_map(|p| p.sog)
+            .filter(|&s| s >= params.underway_kn)
+            .collect(),
+        ps.iter().filter(|p| p.sog.is_some()).count(),
+    );
 
     // Corridor time, loitering, statuses.
-    let mut ev = Evidence { baseline, corridor_m, ..Evidence::default() };
+    let mut ev = Evidence {
+        baseline,
+        corridor_m,
+        ..Evidence::default()
+    };
     for i in 1..win.len() {
         if in_corr[i - 1] && in_corr[i] {
             let (a, b) = (&win[i - 1], &win[i]);
@@ -480,7 +579,11 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         let (a, b) = (&win[i - 1], &win[i]);
         let gap_ms = b.t - a.t;
         let dist = equirectangular_distance_m(LatLon::new(a.lat, a.lon), LatLon::new(b.lat, b.lon));
-        let implied_kn = if gap_ms > 0 { dist / (gap_ms as f64 / 1000.0) / KN } else { 0.0 };
+        let implied_kn = if gap_ms > 0 {
+            dist / (gap_ms as f64 / 1000.0) / KN
+        } else {
+            0.0
+        };
         let dark = gap_ms >= dark_ms;
         let before = mean_cog(ps, t - 60 * MIN, t - 10 * MIN);
         let after = mean_cog(ps, t + 10 * MIN, t + 60 * MIN);
@@ -496,8 +599,16 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
             lat,
             lon,
             sog_before: median_sog(ps, t - 60 * MIN, t - 10 * MIN, &mut port),
-            sog_at: if dark { None } else { median_sog(ps, t - 10 * MIN, t + 10 * MIN, &mut port) },
-            sog_min: if dark { None } else { min_sog(ps, t - 10 * MIN, t + 10 * MIN, &mut port) },
+            sog_at: if dark {
+                None
+            } else {
+                median_sog(ps, t - 10 * MIN, t + 10 * MIN, &mut port)
+            },
+            sog_min: if dark {
+                None
+            } else {
+                min_sog(ps, t - 10 * MIN, t + 10 * MIN, &mut port)
+            },
             sog_after: median_sog(ps, t + 10 * MIN, t + 60 * MIN, &mut port),
             in_port: crossing_in_port,
             cog_change: before.zip(after).map(|(x, y)| angle_diff(x, y)),
@@ -543,7 +654,9 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         let mut best: Option<(i64, i64, f32, f32)> = None; // start, end, mean speed, course
         let mut run: Option<(usize, f32, bool, f64, usize)> = None; // start, course, touches, speed sum, count
         let cross_times: Vec<i64> = ev.crossings.iter().map(|c| c.time_ms).collect();
-        let close = |run: Option<(usize, f32, bool, f64, usize)>, end: usize, best: &mut Option<(i64, i64, f32, f32)>| {
+        let close = |run: Option<(usize, f32, bool, f64, usize)>,
+                     end: usize,
+                     best: &mut Option<(i64, i64, f32, f32)>| {
             if let Some((s, course, touches, sum, n)) = run {
                 let (t0, t1) = (win[s].t, win[end].t);
                 let touches = touches || cross_times.iter().any(|&t| t >= t0 && t <= t1 + 10 * MIN);
@@ -554,17 +667,36 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         };
         for (i, p) in win.iter().enumerate() {
             let slow = p.sog.is_some_and(|s| s >= params.drag_min_kn && s <= hi);
-            let steady_with = |c0: f32| p.cog.is_some_and(|c| angle_diff(c0, c).abs() <= params.drag_course_deg);
+            let steady_with = |c0: f32| {
+                p.cog
+                    .is_some_and(|c| angle_diff(c0, c).abs() <= params.drag_course_deg)
+            };
             let continues = i > 0 && p.t - win[i - 1].t <= dark_ms;
             match run {
                 Some((s, c0, touches, sum, n)) if slow && continues && steady_with(c0) => {
-                    run = Some((s, c0, touches || in_corr[i], sum + p.sog.unwrap_or(0.0) as f64, n + 1));
+                    run = Some((
+                        s,
+                        c0,
+                        touches || in_corr[i],
+                        sum + p.sog.unwrap_or(0.0) as f64,
+                        n + 1,
+                    ));
                 }
                 _ => {
                     if i > 0 {
                         close(run.take(), i - 1, &mut best);
                     }
-                    run = if slow && p.cog.is_some() { Some((i, p.cog.unwrap_or(0.0), in_corr[i], p.sog.unwrap_or(0.0) as f64, 1)) } else { None };
+                    run = if slow && p.cog.is_some() {
+                        Some((
+                            i,
+                            p.cog.unwrap_or(0.0),
+                            in_corr[i],
+                            p.sog.unwrap_or(0.0) as f64,
+                            1,
+                        ))
+                    } else {
+                        None
+                    };
                 }
             }
         }
@@ -573,12 +705,25 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         }
         if let Some((t0, t1, mean, course)) = best {
             ev.drag_min = (t1 - t0) as f64 / 60_000.0;
-            ev.drag_detail = format!("{:.0} min at {:.1} kn on a steady course of {:.0}° from {} (cruising {:.1} kn)", ev.drag_min, mean, course, rfc3339(t0), base);
+            ev.drag_detail = format!(
+                "{:.0} min at {:.1} kn on a steady course of {:.0}° from {} (cruising {:.1} kn)",
+                ev.drag_min,
+                mean,
+                course,
+                rfc3339(t0),
+                base
+            );
         }
     }
 
     // Last port of call before the first event.
-    let first_event = raw.first().map(|r| r.1).into_iter().chain(win.iter().zip(&in_corr).find(|(_, &c)| c).map(|(p, _)| p.t)).min().unwrap_or(from);
+    let first_event = raw
+        .first()
+        .map(|r| r.1)
+        .into_iter()
+        .chain(win.iter().zip(&in_corr).find(|(_, &c)| c).map(|(p, _)| p.t))
+        .min()
+        .unwrap_or(from);
     if let Some(ports) = ctx.ports {
         let end = ps.partition_point(|p| p.t < first_event);
         for p in ps[..end].iter().rev() {
@@ -587,18 +732,34 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
                 continue;
             }
             if let Some((port, _km)) = ports.nearest(p.lat, p.lon, params.port_radius_km) {
-                let of_interest = params.ports_of_interest.iter().any(|n| port.has_name(n) || port.name.eq_ignore_ascii_case(n));
-                ev.last_port = Some(PortCall { port: port.name.clone(), country: port.country_code.clone(), time_ms: p.t, time: rfc3339(p.t), of_interest });
+                let of_interest = params
+                    .ports_of_interest
+                    .iter()
+                    .any(|n| port.has_name(n) || port.name.eq_ignore_ascii_case(n));
+                ev.last_port = Some(PortCall {
+                    port: port.name.clone(),
+                    country: port.country_code.clone(),
+                    time_ms: p.t,
+                    time: rfc3339(p.t),
+                    of_interest,
+                });
                 break;
             }
         }
     }
 
-    let name = identity.and_then(|i| i.name).map(|n| n.as_str().trim().to_string()).filter(|n| !n.is_empty());
+    let name = identity
+        .and_then(|i| i.name)
+        .map(|n| n.as_str().trim().to_string())
+        .filter(|n| !n.is_empty());
     let imo = identity.and_then(|i| i.imo).filter(|&i| i != 0);
     if let Some(w) = ctx.watchlist {
         for m in w.matches(Some(mmsi), imo, name.as_deref().unwrap_or("")) {
-            ev.watch.push(WatchHit { list: m.entry.list.clone(), reason: m.entry.reason.clone(), matched_on: m.on.as_str().to_string() });
+            ev.watch.push(WatchHit {
+                list: m.entry.list.clone(),
+                reason: m.entry.reason.clone(),
+                matched_on: m.on.as_str().to_string(),
+            });
         }
     }
     let flag = seawarden_registry::flag(mmsi);
@@ -616,7 +777,12 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
     for (k, p) in ps[i0..i1].iter().enumerate() {
         let last = k + 1 == i1 - i0;
         if track.last().is_none_or(|l| p.t - l.time_ms >= step) || last {
-            track.push(TrackPoint { time_ms: p.t, lat: p.lat, lon: p.lon, sog: p.sog });
+            track.push(TrackPoint {
+                time_ms: p.t,
+                lat: p.lat,
+                lon: p.lon,
+                sog: p.sog,
+            });
         }
     }
 
@@ -626,9 +792,17 @@ fn analyse(target: &Target, q: &Query, mmsi: u32, ps: &[P], identity: Option<&Id
         mmsi,
         name,
         imo,
-        callsign: text(identity.and_then(|i| i.callsign).map(|c| c.as_str().to_string())),
+        callsign: text(
+            identity
+                .and_then(|i| i.callsign)
+                .map(|c| c.as_str().to_string()),
+        ),
         shiptype: identity.and_then(|i| i.shiptype),
-        destination: text(identity.and_then(|i| i.destination).map(|c| c.as_str().to_string())),
+        destination: text(
+            identity
+                .and_then(|i| i.destination)
+                .map(|c| c.as_str().to_string()),
+        ),
         flag: ev.flag.as_ref().map(|f| f.0.clone()),
         flag_country: ev.flag.as_ref().map(|f| f.1.clone()),
         score: total,

@@ -41,8 +41,14 @@ impl Custody {
     /// # Errors
     /// The file cannot be read.
     pub fn add_file(&mut self, role: &str, path: &str) -> Result<(), Error> {
-        let (sha256, bytes) = sha256_file(path).map_err(|e| Error::new(ErrorKind::Input, format!("cannot hash {path}: {e}")))?;
-        self.inputs.push(InputFile { role: role.to_string(), path: path.to_string(), bytes, sha256 });
+        let (sha256, bytes) = sha256_file(path)
+            .map_err(|e| Error::new(ErrorKind::Input, format!("cannot hash {path}: {e}")))?;
+        self.inputs.push(InputFile {
+            role: role.to_string(),
+            path: path.to_string(),
+            bytes,
+            sha256,
+        });
         Ok(())
     }
 }
@@ -81,13 +87,19 @@ fn hex(b: &[u8]) -> String {
 /// Quotes arguments for a POSIX shell, so the command can be pasted back.
 pub fn shell_command(args: impl IntoIterator<Item = String>) -> String {
     let quote = |a: &str| {
-        if !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@+%".contains(&b)) {
+        if !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@+%".contains(&b))
+        {
             a.to_string()
         } else {
             format!("'{}'", a.replace('\'', r"'\''"))
         }
     };
-    args.into_iter().map(|a| quote(&a)).collect::<Vec<_>>().join(" ")
+    args.into_iter()
+        .map(|a| quote(&a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -97,13 +109,22 @@ mod tests {
     #[test]
     fn sha256_known_vectors() {
         // FIPS 180-2 examples.
-        assert_eq!(sha256_bytes(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert_eq!(sha256_bytes(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            sha256_bytes(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_bytes(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]
     fn file_hash_matches_bytes() {
-        let dir = std::env::temp_dir().join(format!("seawarden-investigate-custody-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "seawarden-investigate-custody-{}",
+            std::process::id()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("x.txt");
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
@@ -115,7 +136,21 @@ mod tests {
 
     #[test]
     fn command_is_quoted() {
-        let c = shell_command(["seawarden", "investigate", "--feature", "estlink-2", "--out", "my report.html", "it's"].map(String::from));
-        assert_eq!(c, r"seawarden investigate --feature estlink-2 --out 'my report.html' 'it'\''s'");
+        let c = shell_command(
+            [
+                "seawarden",
+                "investigate",
+                "--feature",
+                "estlink-2",
+                "--out",
+                "my report.html",
+                "it's",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(
+            c,
+            r"seawarden investigate --feature estlink-2 --out 'my report.html' 'it'\''s'"
+        );
     }
 }

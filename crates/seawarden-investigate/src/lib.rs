@@ -59,7 +59,10 @@ use std::fmt;
 
 pub use analyse::{investigate, Context, Params};
 pub use custody::{Custody, InputFile};
-pub use model::{rfc3339, status_name, Crossing, Gap, Investigation, PortCall, Reason, Suspect, TrackPoint, WatchHit};
+pub use model::{
+    rfc3339, status_name, Crossing, Gap, Investigation, PortCall, Reason, Suspect, TrackPoint,
+    WatchHit,
+};
 pub use report::{escape, render_html, ReportInput};
 pub use score::caps;
 pub use target::{Fault, Query, Target};
@@ -87,7 +90,10 @@ pub struct Error {
 impl Error {
     /// An error of `kind`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into() }
+        Error {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// The kind.

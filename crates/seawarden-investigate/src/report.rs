@@ -10,7 +10,10 @@ use crate::model::{rfc3339, status_name, Investigation, Suspect};
 use crate::target::{Query, Target};
 
 /// Colours of the suspects' tracks, by rank (rank 1 first).
-const PALETTE: [&str; 10] = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+const PALETTE: [&str; 10] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#7f7f7f",
+];
 
 /// What goes into a report.
 pub struct ReportInput<'a> {
@@ -68,7 +71,14 @@ impl Proj {
             h = 700.0;
         }
         let w = width_deg * k;
-        Proj { lat1, lon0, kx: k * c, ky: k, w, h }
+        Proj {
+            lat1,
+            lon0,
+            kx: k * c,
+            ky: k,
+            w,
+            h,
+        }
     }
 
     fn xy(&self, lat: f64, lon: f64) -> (f64, f64) {
@@ -83,7 +93,8 @@ impl Proj {
         for (p, brk) in points {
             let (x, y) = self.xy(p.lat, p.lon);
             let move_to = brk || last.is_none();
-            if !move_to && last.is_some_and(|(lx, ly)| (x - lx).abs() < 0.5 && (y - ly).abs() < 0.5) {
+            if !move_to && last.is_some_and(|(lx, ly)| (x - lx).abs() < 0.5 && (y - ly).abs() < 0.5)
+            {
                 continue;
             }
             let _ = write!(d, "{}{:.1},{:.1}", if move_to { "M" } else { "L" }, x, y);
@@ -94,7 +105,12 @@ impl Proj {
 }
 
 fn map_bbox(input: &ReportInput<'_>, shown: &[&Suspect]) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     let mut add = |lat: f64, lon: f64| {
         b[0] = b[0].min(lat);
         b[1] = b[1].min(lon);
@@ -108,7 +124,11 @@ fn map_bbox(input: &ReportInput<'_>, shown: &[&Suspect]) -> [f64; 4] {
         }
         // The track within an hour of the window, so the map is about the
         // events, not the whole voyage.
-        for p in s.track.iter().filter(|p| p.time_ms >= q.from_ms - 3_600_000 && p.time_ms <= q.to_ms + 3_600_000) {
+        for p in s
+            .track
+            .iter()
+            .filter(|p| p.time_ms >= q.from_ms - 3_600_000 && p.time_ms <= q.to_ms + 3_600_000)
+        {
             add(p.lat, p.lon);
         }
     }
@@ -124,8 +144,16 @@ fn map_bbox(input: &ReportInput<'_>, shown: &[&Suspect]) -> [f64; 4] {
     if !b[0].is_finite() {
         return [59.0, 24.0, 60.0, 26.0];
     }
-    let (dlat, dlon) = ((b[2] - b[0]).max(0.02) * 0.08, (b[3] - b[1]).max(0.04) * 0.08);
-    [(b[0] - dlat).max(-89.9), (b[1] - dlon).max(-180.0), (b[2] + dlat).min(89.9), (b[3] + dlon).min(180.0)]
+    let (dlat, dlon) = (
+        (b[2] - b[0]).max(0.02) * 0.08,
+        (b[3] - b[1]).max(0.04) * 0.08,
+    );
+    [
+        (b[0] - dlat).max(-89.9),
+        (b[1] - dlon).max(-180.0),
+        (b[2] + dlat).min(89.9),
+        (b[3] + dlon).min(180.0),
+    ]
 }
 
 /// The part of a ring inside `b` (`[min lat, min lon, max lat, max lon]`):
@@ -133,8 +161,9 @@ fn map_bbox(input: &ReportInput<'_>, shown: &[&Suspect]) -> [f64; 4] {
 /// ring (with edges along the box where it was cut).
 fn clip_ring(ring: &[LatLon], b: [f64; 4]) -> Vec<LatLon> {
     let mut cur: Vec<LatLon> = ring.to_vec();
-    // (is the point inside, where the edge a-b meets the side)
-    let sides: [(fn(&LatLon, f64) -> bool, bool, f64); 4] = [
+    // (is the point inside, is the side a parallel, its value)
+    type Side = (fn(&LatLon, f64) -> bool, bool, f64);
+    let sides: [Side; 4] = [
         (|p, v| p.lat >= v, true, b[0]),
         (|p, v| p.lat <= v, true, b[2]),
         (|p, v| p.lon >= v, false, b[1]),
@@ -198,7 +227,15 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
                 // Clipped to the map (widened a little) so a continent's
                 // ring costs only its visible part.
                 let (mlat, mlon) = ((bbox[2] - bbox[0]) * 0.05, (bbox[3] - bbox[1]) * 0.05);
-                let clipped = clip_ring(ring, [bbox[0] - mlat, bbox[1] - mlon, bbox[2] + mlat, bbox[3] + mlon]);
+                let clipped = clip_ring(
+                    ring,
+                    [
+                        bbox[0] - mlat,
+                        bbox[1] - mlon,
+                        bbox[2] + mlat,
+                        bbox[3] + mlon,
+                    ],
+                );
                 if clipped.len() >= 3 {
                     land.push_str(&pr.path(clipped.iter().map(|&p| (p, false))));
                     land.push('Z');
@@ -212,8 +249,14 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
     // Lines and their corridors.
     let target = input.target;
     for (i, f) in target.features().iter().enumerate() {
-        let parts = target.index().parts(seawarden_geo::FeatureId(i as u32)).unwrap_or(&[]);
-        let d: String = parts.iter().map(|part| pr.path(part.iter().map(|&p| (p, false)))).collect();
+        let parts = target
+            .index()
+            .parts(seawarden_geo::FeatureId(i as u32))
+            .unwrap_or(&[]);
+        let d: String = parts
+            .iter()
+            .map(|part| pr.path(part.iter().map(|&p| (p, false))))
+            .collect();
         let corridor_px = (2.0 * f.corridor_m / 111_000.0 * pr.ky).max(2.0);
         let _ = write!(
             s,
@@ -226,7 +269,11 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
     if let Some(f) = input.query.fault {
         let (x, y) = pr.xy(f.lat, f.lon);
         let r = (f.radius_m / 111_000.0 * pr.ky).max(3.0);
-        let _ = write!(s, r#"<circle class="fault" cx="{x:.1}" cy="{y:.1}" r="{r:.1}"><title>fault position, radius {:.1} km</title></circle>"#, f.radius_m / 1000.0);
+        let _ = write!(
+            s,
+            r#"<circle class="fault" cx="{x:.1}" cy="{y:.1}" r="{r:.1}"><title>fault position, radius {:.1} km</title></circle>"#,
+            f.radius_m / 1000.0
+        );
     }
     // Tracks, lowest rank drawn last (on top).
     for (k, sus) in shown.iter().enumerate().rev() {
@@ -237,11 +284,21 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
             prev_t = Some(p.time_ms);
             (LatLon::new(p.lat, p.lon), brk)
         }));
-        let _ = write!(s, r#"<path class="track" stroke="{colour}" d="{d}"><title>#{} {}</title></path>"#, sus.rank, escape(&label(sus)));
+        let _ = write!(
+            s,
+            r#"<path class="track" stroke="{colour}" d="{d}"><title>#{} {}</title></path>"#,
+            sus.rank,
+            escape(&label(sus))
+        );
         for g in &sus.gaps {
             let (x0, y0) = pr.xy(g.from[0], g.from[1]);
             let (x1, y1) = pr.xy(g.to[0], g.to[1]);
-            let _ = write!(s, r#"<line class="gap" stroke="{colour}" x1="{x0:.1}" y1="{y0:.1}" x2="{x1:.1}" y2="{y1:.1}"><title>AIS gap {:.1} h from {}</title></line>"#, g.duration_s / 3600.0, g.start);
+            let _ = write!(
+                s,
+                r#"<line class="gap" stroke="{colour}" x1="{x0:.1}" y1="{y0:.1}" x2="{x1:.1}" y2="{y1:.1}"><title>AIS gap {:.1} h from {}</title></line>"#,
+                g.duration_s / 3600.0,
+                g.start
+            );
         }
         for c in &sus.crossings {
             let (x, y) = pr.xy(c.lat, c.lon);
@@ -252,7 +309,11 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
                 sus.rank,
                 escape(&c.feature),
                 c.time,
-                if c.inferred_dark { " (inferred, AIS off)" } else { "" }
+                if c.inferred_dark {
+                    " (inferred, AIS off)"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -260,7 +321,10 @@ fn map_svg(input: &ReportInput<'_>, shown: &[&Suspect]) -> String {
     // Scale bar: a round number of km near a fifth of the width.
     let km_per_px = 111.0 / pr.ky;
     let target_km = km_per_px * pr.w / 5.0;
-    let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0].into_iter().rfind(|&v| v <= target_km).unwrap_or(1.0);
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
+        .into_iter()
+        .rfind(|&v| v <= target_km)
+        .unwrap_or(1.0);
     let px = step / km_per_px;
     let _ = write!(
         s,
@@ -281,16 +345,38 @@ fn speed_svg(sus: &Suspect, q: &Query, colour: &str, margin_ms: i64) -> String {
     let (w, h, left, bottom) = (960.0, 170.0, 40.0, 22.0);
     let t0 = q.from_ms - margin_ms;
     let t1 = (q.to_ms + margin_ms).max(t0 + 1);
-    let vmax = sus.track.iter().filter_map(|p| p.sog).fold(sus.baseline_sog.unwrap_or(0.0), f32::max).max(5.0) as f64 * 1.1;
+    let vmax = sus
+        .track
+        .iter()
+        .filter_map(|p| p.sog)
+        .fold(sus.baseline_sog.unwrap_or(0.0), f32::max)
+        .max(5.0) as f64
+        * 1.1;
     let x = |t: i64| left + (t - t0) as f64 / (t1 - t0) as f64 * (w - left - 5.0);
     let y = |v: f64| 5.0 + (1.0 - v / vmax) * (h - bottom - 5.0);
     let mut s = String::new();
-    let _ = write!(s, r#"<svg class="speed" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Speed over ground against time">"#);
-    let _ = write!(s, r#"<rect class="window" x="{:.1}" y="5" width="{:.1}" height="{:.1}"/>"#, x(q.from_ms), (x(q.to_ms) - x(q.from_ms)).max(1.0), h - bottom - 5.0);
+    let _ = write!(
+        s,
+        r#"<svg class="speed" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Speed over ground against time">"#
+    );
+    let _ = write!(
+        s,
+        r#"<rect class="window" x="{:.1}" y="5" width="{:.1}" height="{:.1}"/>"#,
+        x(q.from_ms),
+        (x(q.to_ms) - x(q.from_ms)).max(1.0),
+        h - bottom - 5.0
+    );
     // Axes and ticks: 4 speed ticks, 6 time ticks.
     for i in 0..=4 {
         let v = vmax / 1.1 * i as f64 / 4.0;
-        let _ = write!(s, r#"<line class="grid" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="tick" x="{}" y="{:.1}">{v:.0}</text>"#, w - 5.0, left - 4.0, y(v) + 4.0, y = y(v));
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="tick" x="{}" y="{:.1}">{v:.0}</text>"#,
+            w - 5.0,
+            left - 4.0,
+            y(v) + 4.0,
+            y = y(v)
+        );
     }
     for i in 0..=6 {
         let t = t0 + (t1 - t0) * i / 6;
@@ -301,22 +387,49 @@ fn speed_svg(sus: &Suspect, q: &Query, colour: &str, margin_ms: i64) -> String {
             6 => "end",
             _ => "middle",
         };
-        let _ = write!(s, r#"<text class="tick" text-anchor="{anchor}" x="{:.1}" y="{:.1}">{short}</text>"#, x(t), h - 6.0);
+        let _ = write!(
+            s,
+            r#"<text class="tick" text-anchor="{anchor}" x="{:.1}" y="{:.1}">{short}</text>"#,
+            x(t),
+            h - 6.0
+        );
     }
     if let Some(b) = sus.baseline_sog {
-        let _ = write!(s, r#"<line class="baseline" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}"><title>cruising {b:.1} kn</title></line>"#, w - 5.0, y = y(b as f64));
+        let _ = write!(
+            s,
+            r#"<line class="baseline" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}"><title>cruising {b:.1} kn</title></line>"#,
+            w - 5.0,
+            y = y(b as f64)
+        );
     }
     let mut d = String::new();
     let mut prev: Option<i64> = None;
-    for p in sus.track.iter().filter(|p| p.time_ms >= t0 && p.time_ms <= t1) {
+    for p in sus
+        .track
+        .iter()
+        .filter(|p| p.time_ms >= t0 && p.time_ms <= t1)
+    {
         let Some(v) = p.sog else { continue };
         let brk = prev.is_none_or(|t| p.time_ms - t > 900_000);
-        let _ = write!(d, "{}{:.1},{:.1}", if brk { "M" } else { "L" }, x(p.time_ms), y(v as f64));
+        let _ = write!(
+            d,
+            "{}{:.1},{:.1}",
+            if brk { "M" } else { "L" },
+            x(p.time_ms),
+            y(v as f64)
+        );
         prev = Some(p.time_ms);
     }
     let _ = write!(s, r#"<path class="sog" stroke="{colour}" d="{d}"/>"#);
     for g in &sus.gaps {
-        let _ = write!(s, r#"<rect class="gapband" x="{:.1}" y="5" width="{:.1}" height="{:.1}"><title>AIS gap {:.1} h</title></rect>"#, x(g.start_ms), (x(g.end_ms) - x(g.start_ms)).max(1.0), h - bottom - 5.0, g.duration_s / 3600.0);
+        let _ = write!(
+            s,
+            r#"<rect class="gapband" x="{:.1}" y="5" width="{:.1}" height="{:.1}"><title>AIS gap {:.1} h</title></rect>"#,
+            x(g.start_ms),
+            (x(g.end_ms) - x(g.start_ms)).max(1.0),
+            h - bottom - 5.0,
+            g.duration_s / 3600.0
+        );
     }
     for c in &sus.crossings {
         let _ = write!(
@@ -366,9 +479,23 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
     let inv = input.investigation;
     let q = input.query;
     let shown: Vec<&Suspect> = inv.suspects.iter().take(input.top).collect();
-    let names: Vec<String> = input.target.features().iter().map(|f| format!("{} ({}, {})", f.name, f.id, f.kind)).collect();
+    let names: Vec<String> = input
+        .target
+        .features()
+        .iter()
+        .map(|f| format!("{} ({}, {})", f.name, f.id, f.kind))
+        .collect();
     let mut h = String::with_capacity(64 * 1024);
-    let title = format!("Seawarden investigation: {}", input.target.features().iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "));
+    let title = format!(
+        "Seawarden investigation: {}",
+        input
+            .target
+            .features()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n<h1>{}</h1>\n",
@@ -395,11 +522,24 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
 
     h.push_str("<h2>Suspects</h2>\n<table><tr><th>Rank</th><th>Ship</th><th>MMSI</th><th>IMO</th><th>Flag</th><th>Score</th><th>Crossings</th><th>Dark</th><th>Main reasons</th></tr>\n");
     for s in &inv.suspects {
-        let colour = if s.rank <= input.top { format!("<span class=\"sw\" style=\"background:{}\"></span> ", PALETTE[(s.rank - 1) % PALETTE.len()]) } else { String::new() };
-        let main: Vec<String> = s.reasons.iter().filter(|r| r.points > 0.0).take(3).map(|r| format!("{} {:.0}", r.factor, r.points)).collect();
-        let _ = write!(
+        let colour = if s.rank <= input.top {
+            format!(
+                "<span class=\"sw\" style=\"background:{}\"></span> ",
+                PALETTE[(s.rank - 1) % PALETTE.len()]
+            )
+        } else {
+            String::new()
+        };
+        let main: Vec<String> = s
+            .reasons
+            .iter()
+            .filter(|r| r.points > 0.0)
+            .take(3)
+            .map(|r| format!("{} {:.0}", r.factor, r.points))
+            .collect();
+        let _ = writeln!(
             h,
-            "<tr><td class=\"n\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n pts\">{:.1}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"n\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n pts\">{:.1}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             s.rank,
             colour,
             escape(s.name.as_deref().unwrap_or("–")),
@@ -416,10 +556,10 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
 
     for (k, s) in shown.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let _ = write!(h, "<h2><span class=\"sw\" style=\"background:{colour}\"></span> #{} {} — score {:.1}</h2>\n", s.rank, escape(&label(s)), s.score);
-        let _ = write!(
+        let _ = writeln!(h, "<h2><span class=\"sw\" style=\"background:{colour}\"></span> #{} {} — score {:.1}</h2>", s.rank, escape(&label(s)), s.score);
+        let _ = writeln!(
             h,
-            "<p>IMO {} · call sign {} · type {} · flag {} · destination {} · cruising speed {} kn · {} min in the corridor ({} min under 2 kn) · last port of call {}</p>\n",
+            "<p>IMO {} · call sign {} · type {} · flag {} · destination {} · cruising speed {} kn · {} min in the corridor ({} min under 2 kn) · last port of call {}</p>",
             opt(s.imo),
             escape(s.callsign.as_deref().unwrap_or("–")),
             opt(s.shiptype),
@@ -435,13 +575,25 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
         );
         h.push_str("<h3>Why</h3><ul class=\"reasons\">");
         for r in &s.reasons {
-            let _ = write!(h, "<li><span class=\"pts\">{:.1}</span> {} — {}</li>", r.points, escape(r.factor), escape(&r.detail));
+            let _ = write!(
+                h,
+                "<li><span class=\"pts\">{:.1}</span> {} — {}</li>",
+                r.points,
+                escape(r.factor),
+                escape(&r.detail)
+            );
         }
         h.push_str("</ul>\n");
         if !s.watchlist.is_empty() {
             h.push_str("<h3>Watchlists</h3><ul>");
             for w in &s.watchlist {
-                let _ = write!(h, "<li>{}: {} (matched on {})</li>", escape(&w.list), escape(&w.reason), escape(&w.matched_on));
+                let _ = write!(
+                    h,
+                    "<li>{}: {} (matched on {})</li>",
+                    escape(&w.list),
+                    escape(&w.reason),
+                    escape(&w.matched_on)
+                );
             }
             h.push_str("</ul>\n");
         }
@@ -488,7 +640,13 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
 
     let c = input.custody;
     h.push_str("<h2>Chain of custody</h2>\n");
-    let _ = write!(h, "<p>Generated {} by {}.</p>\n<p>Command:</p><p><code>{}</code></p>\n", escape(&c.generated), escape(&c.tool), escape(&c.command));
+    let _ = write!(
+        h,
+        "<p>Generated {} by {}.</p>\n<p>Command:</p><p><code>{}</code></p>\n",
+        escape(&c.generated),
+        escape(&c.tool),
+        escape(&c.command)
+    );
     h.push_str("<table><tr><th>Role</th><th>File</th><th>Bytes</th><th>SHA-256</th></tr>");
     for f in &c.inputs {
         let _ = write!(h, "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td><code>{}</code></td></tr>", escape(&f.role), escape(&f.path), f.bytes, f.sha256);
@@ -504,7 +662,14 @@ mod tests {
     #[test]
     fn rings_are_clipped_to_the_box() {
         // A 4x4 square around a 2x2 box: the box itself; a square outside: nothing.
-        let sq = |c: f64, h: f64| vec![LatLon::new(c - h, c - h), LatLon::new(c - h, c + h), LatLon::new(c + h, c + h), LatLon::new(c + h, c - h)];
+        let sq = |c: f64, h: f64| {
+            vec![
+                LatLon::new(c - h, c - h),
+                LatLon::new(c - h, c + h),
+                LatLon::new(c + h, c + h),
+                LatLon::new(c + h, c - h),
+            ]
+        };
         let out = clip_ring(&sq(0.0, 2.0), [-1.0, -1.0, 1.0, 1.0]);
         assert_eq!(out.len(), 4);
         assert!(out.iter().all(|p| p.lat.abs() == 1.0 && p.lon.abs() == 1.0));
@@ -518,7 +683,10 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(escape("<a href=\"x\">O'Neil & co</a>"), "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; co&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href=\"x\">O'Neil & co</a>"),
+            "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; co&lt;/a&gt;"
+        );
         assert_eq!(escape("bell\u{7}"), "bell\u{fffd}");
     }
 }

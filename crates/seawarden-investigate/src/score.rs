@@ -44,7 +44,13 @@ fn slowdown_fraction(ratio: f64) -> f64 {
 
 pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
     let mut reasons = Vec::new();
-    let mut push = |factor: &'static str, points: f64, detail: String| reasons.push(Reason { factor, points: round1(points), detail });
+    let mut push = |factor: &'static str, points: f64, detail: String| {
+        reasons.push(Reason {
+            factor,
+            points: round1(points),
+            detail,
+        })
+    };
 
     // Slowdown at a crossing, against the ship's own cruising speed.
     // Crossings made slowly or dark: (feature, dark).
@@ -86,7 +92,12 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
         }
         _ => push("slowdown", 0.0, "no cruising speed to slow from (under way at 3 kn or more in fewer than 20 reports or a tenth of them)".into()),
     }
-    abnormal.extend(ev.crossings.iter().filter(|c| c.inferred_dark && !c.in_port).map(|c| c.feature.as_str()));
+    abnormal.extend(
+        ev.crossings
+            .iter()
+            .filter(|c| c.inferred_dark && !c.in_port)
+            .map(|c| c.feature.as_str()),
+    );
     let mut abnormal_lines = abnormal.clone();
     abnormal_lines.sort_unstable();
     abnormal_lines.dedup();
@@ -95,11 +106,19 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
     push(
         "anchor_drag",
         ramp(ev.drag_min, 15.0, 120.0) * caps::ANCHOR_DRAG,
-        if ev.drag_detail.is_empty() { "no slow steady-course run touching the corridor".into() } else { ev.drag_detail.clone() },
+        if ev.drag_detail.is_empty() {
+            "no slow steady-course run touching the corridor".into()
+        } else {
+            ev.drag_detail.clone()
+        },
     );
 
     // Dark crossings.
-    let dark: Vec<_> = ev.crossings.iter().filter(|c| c.inferred_dark && !c.in_port).collect();
+    let dark: Vec<_> = ev
+        .crossings
+        .iter()
+        .filter(|c| c.inferred_dark && !c.in_port)
+        .collect();
     let mut dark_points = 0.0;
     let mut dark_detail = Vec::new();
     for c in &dark {
@@ -115,10 +134,22 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
             c.time,
             hours,
             c.implied_kn,
-            if slow { ", far below cruising speed" } else { "" }
+            if slow {
+                ", far below cruising speed"
+            } else {
+                ""
+            }
         ));
     }
-    push("dark_crossing", dark_points.min(caps::DARK_CROSSING), if dark.is_empty() { "no crossing inside an AIS gap".into() } else { dark_detail.join("; ") });
+    push(
+        "dark_crossing",
+        dark_points.min(caps::DARK_CROSSING),
+        if dark.is_empty() {
+            "no crossing inside an AIS gap".into()
+        } else {
+            dark_detail.join("; ")
+        },
+    );
 
     // Time in the corridor beyond a transit.
     let speed = ev.baseline.map_or(5.0, |b| (b as f64).max(5.0)) * 1852.0 / 60.0; // m per minute
@@ -126,29 +157,54 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
     push(
         "corridor_time",
         ramp(ev.corridor_min - 2.0 * transit, 0.0, 120.0) * caps::CORRIDOR_TIME,
-        format!("{:.0} min inside the {:.0} m corridor (a transit takes about {:.0} min)", ev.corridor_min, ev.corridor_m, transit),
+        format!(
+            "{:.0} min inside the {:.0} m corridor (a transit takes about {:.0} min)",
+            ev.corridor_min, ev.corridor_m, transit
+        ),
     );
 
     push(
         "loitering",
         ramp(ev.loiter_min, 0.0, 60.0) * caps::LOITERING,
-        format!("{:.0} min in the corridor under {} kn", ev.loiter_min, params.loiter_kn),
+        format!(
+            "{:.0} min in the corridor under {} kn",
+            ev.loiter_min, params.loiter_kn
+        ),
     );
 
     // Navigational status in the corridor.
-    let worst = ev.statuses.iter().map(|&s| (status_points(s), s)).max_by(|a, b| a.0.total_cmp(&b.0));
-    let names: Vec<String> = ev.statuses.iter().map(|&s| format!("{s} {}", status_name(s))).collect();
+    let worst = ev
+        .statuses
+        .iter()
+        .map(|&s| (status_points(s), s))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let names: Vec<String> = ev
+        .statuses
+        .iter()
+        .map(|&s| format!("{s} {}", status_name(s)))
+        .collect();
     push(
         "nav_status",
         worst.map_or(0.0, |w| w.0),
-        if names.is_empty() { "no navigational status reported in the corridor".into() } else { format!("reported in the corridor: {}", names.join(", ")) },
+        if names.is_empty() {
+            "no navigational status reported in the corridor".into()
+        } else {
+            format!("reported in the corridor: {}", names.join(", "))
+        },
     );
 
     let n = ev.crossings.len();
     push(
         "crossings",
-        (5.0 * abnormal_lines.len().saturating_sub(1) as f64 + 2.0 * abnormal.len().saturating_sub(abnormal_lines.len()) as f64).min(caps::CROSSINGS),
-        format!("{n} crossing(s) of {} line(s); {} slow or dark, of {} line(s)", ev.features_crossed, abnormal.len(), abnormal_lines.len()),
+        (5.0 * abnormal_lines.len().saturating_sub(1) as f64
+            + 2.0 * abnormal.len().saturating_sub(abnormal_lines.len()) as f64)
+            .min(caps::CROSSINGS),
+        format!(
+            "{n} crossing(s) of {} line(s); {} slow or dark, of {} line(s)",
+            ev.features_crossed,
+            abnormal.len(),
+            abnormal_lines.len()
+        ),
     );
 
     let near: Vec<_> = ev.gaps.iter().filter(|g| !g.crosses_target).collect();
@@ -158,27 +214,61 @@ pub(crate) fn score(ev: &Evidence, params: &Params) -> (f64, Vec<Reason>) {
         if near.is_empty() {
             "no other AIS gap near the line".into()
         } else {
-            near.iter().map(|g| format!("{:.1} h silent from {} ending {:.1} km from the line", g.duration_s / 3600.0, g.start, g.distance_to_target_m / 1000.0)).collect::<Vec<_>>().join("; ")
+            near.iter()
+                .map(|g| {
+                    format!(
+                        "{:.1} h silent from {} ending {:.1} km from the line",
+                        g.duration_s / 3600.0,
+                        g.start,
+                        g.distance_to_target_m / 1000.0
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
         },
     );
 
     if !ev.watch.is_empty() {
-        let d: Vec<String> = ev.watch.iter().map(|w| format!("{} ({}, on {})", w.list, w.reason, w.matched_on)).collect();
+        let d: Vec<String> = ev
+            .watch
+            .iter()
+            .map(|w| format!("{} ({}, on {})", w.list, w.reason, w.matched_on))
+            .collect();
         push("watchlist", caps::WATCHLIST, d.join("; "));
     }
     if let Some(p) = &ev.last_port {
         push(
             "port_of_interest",
-            if p.of_interest { caps::PORT_OF_INTEREST } else { 0.0 },
-            format!("last port of call {} ({}), left after {}", p.port, p.country, p.time),
+            if p.of_interest {
+                caps::PORT_OF_INTEREST
+            } else {
+                0.0
+            },
+            format!(
+                "last port of call {} ({}), left after {}",
+                p.port, p.country, p.time
+            ),
         );
     }
     if let Some((iso, country)) = &ev.flag {
-        let hit = params.flags_of_interest.iter().any(|f| f.eq_ignore_ascii_case(iso));
-        push("flag_of_interest", if hit { caps::FLAG_OF_INTEREST } else { 0.0 }, format!("flag {iso} ({country}) from the MMSI"));
+        let hit = params
+            .flags_of_interest
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(iso));
+        push(
+            "flag_of_interest",
+            if hit { caps::FLAG_OF_INTEREST } else { 0.0 },
+            format!("flag {iso} ({country}) from the MMSI"),
+        );
     }
 
-    let total = round1(reasons.iter().map(|r| r.points).sum::<f64>().min(caps::TOTAL));
+    let total = round1(
+        reasons
+            .iter()
+            .map(|r| r.points)
+            .sum::<f64>()
+            .min(caps::TOTAL),
+    );
     reasons.sort_by(|a, b| b.points.total_cmp(&a.points));
     (total, reasons)
 }

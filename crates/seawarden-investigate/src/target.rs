@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use seawarden_geo::geodesy::planar;
-use seawarden_geo::{load_geojson_file, Feature, InfraIndex, LatLon, LineFeature, LoadOptions, LocalFrame};
+use seawarden_geo::{
+    load_geojson_file, Feature, InfraIndex, LatLon, LineFeature, LoadOptions, LocalFrame,
+};
 
 use crate::{Error, ErrorKind};
 
@@ -49,20 +51,34 @@ impl Target {
                 }
             }
             if !any {
-                let hint: Vec<&str> = lines.iter().take(5).map(|l| l.feature().id.as_str()).collect();
+                let hint: Vec<&str> = lines
+                    .iter()
+                    .take(5)
+                    .map(|l| l.feature().id.as_str())
+                    .collect();
                 return Err(Error::new(
                     ErrorKind::UnknownFeature,
                     format!("no cable or pipeline has the id or name {id:?} (the files hold {} lines, e.g. {})", lines.len(), hint.join(", ")),
                 ));
             }
         }
-        let picked: Vec<LineFeature> = lines.into_iter().zip(chosen).filter(|(_, c)| *c).map(|(l, _)| l).collect();
+        let picked: Vec<LineFeature> = lines
+            .into_iter()
+            .zip(chosen)
+            .filter(|(_, c)| *c)
+            .map(|(l, _)| l)
+            .collect();
         Ok(Target::new(picked))
     }
 
     /// A target made of exactly these lines.
     pub fn new(lines: Vec<LineFeature>) -> Target {
-        let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut bbox = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for l in &lines {
             let c = l.feature().corridor_m;
             for p in l.parts().iter().flatten() {
@@ -74,7 +90,10 @@ impl Target {
                 bbox[3] = bbox[3].max(p.lon + dlon);
             }
         }
-        Target { index: InfraIndex::new(lines), bbox }
+        Target {
+            index: InfraIndex::new(lines),
+            bbox,
+        }
     }
 
     /// Loads GeoJSON files (plain or gzip) and selects `ids`. Files named
@@ -84,15 +103,26 @@ impl Target {
     ///
     /// # Errors
     /// A file that cannot be read or parsed, or an id not found.
-    pub fn load(paths: &[String], ids: &[String], id_property: Option<&str>, corridor_m: Option<f64>) -> Result<Target, Error> {
+    pub fn load(
+        paths: &[String],
+        ids: &[String],
+        id_property: Option<&str>,
+        corridor_m: Option<f64>,
+    ) -> Result<Target, Error> {
         if let Some(c) = corridor_m {
             if !(c.is_finite() && c > 0.0) {
-                return Err(Error::new(ErrorKind::Usage, "the corridor must be a positive number of metres"));
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    "the corridor must be a positive number of metres",
+                ));
             }
         }
         let mut lines = Vec::new();
         for path in paths {
-            let name = Path::new(path).file_name().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let name = Path::new(path)
+                .file_name()
+                .map(|s| s.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
             let mut o = if name.contains("cable-geo") {
                 LoadOptions::telegeography()
             } else if name.contains("pipline") {
@@ -104,7 +134,8 @@ impl Target {
                 o.id_property = Some(p.to_string());
             }
             o.corridor_override_m = corridor_m;
-            let layer = load_geojson_file(path, &o).map_err(|e| Error::new(ErrorKind::Input, format!("cannot load {path}: {e}")))?;
+            let layer = load_geojson_file(path, &o)
+                .map_err(|e| Error::new(ErrorKind::Input, format!("cannot load {path}: {e}")))?;
             lines.extend(layer.lines);
         }
         Target::select(lines, ids)
@@ -112,7 +143,10 @@ impl Target {
 
     /// The narrowest corridor half-width of the selected lines, metres.
     pub fn min_corridor_m(&self) -> f64 {
-        self.features().iter().map(|f| f.corridor_m).fold(f64::INFINITY, f64::min)
+        self.features()
+            .iter()
+            .map(|f| f.corridor_m)
+            .fold(f64::INFINITY, f64::min)
     }
 
     /// The index of the selected lines.
@@ -143,11 +177,20 @@ impl Target {
     pub fn focus(&self, query: &Query) -> [f64; 4] {
         let mut b = self.bbox;
         if let Some(f) = query.fault {
-            let widest = self.features().iter().map(|f| f.corridor_m).fold(0.0, f64::max);
+            let widest = self
+                .features()
+                .iter()
+                .map(|f| f.corridor_m)
+                .fold(0.0, f64::max);
             let r = f.radius_m + widest;
             let dlat = r / 110_000.0;
             let dlon = r / (110_000.0 * f.lat.to_radians().cos().max(0.01));
-            b = [b[0].max(f.lat - dlat), b[1].max(f.lon - dlon), b[2].min(f.lat + dlat), b[3].min(f.lon + dlon)];
+            b = [
+                b[0].max(f.lat - dlat),
+                b[1].max(f.lon - dlon),
+                b[2].min(f.lat + dlat),
+                b[3].min(f.lon + dlon),
+            ];
         }
         b
     }
@@ -158,9 +201,14 @@ impl Target {
         let frame = LocalFrame::new(p);
         let mut best = f64::INFINITY;
         for (i, _) in self.index.features().iter().enumerate() {
-            for part in self.index.parts(seawarden_geo::FeatureId(i as u32)).unwrap_or(&[]) {
+            for part in self
+                .index
+                .parts(seawarden_geo::FeatureId(i as u32))
+                .unwrap_or(&[])
+            {
                 for w in part.windows(2) {
-                    let (d2, _) = planar::segment_distance2([0.0, 0.0], frame.to_xy(w[0]), frame.to_xy(w[1]));
+                    let (d2, _) =
+                        planar::segment_distance2([0.0, 0.0], frame.to_xy(w[0]), frame.to_xy(w[1]));
                     best = best.min(d2);
                 }
             }
@@ -185,7 +233,10 @@ impl Fault {
     /// True if `p` is within the radius (equirectangular distance, which
     /// is exact to well under 0.1 % at fault-radius scale).
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
-        seawarden_geo::equirectangular_distance_m(LatLon::new(self.lat, self.lon), LatLon::new(lat, lon)) <= self.radius_m
+        seawarden_geo::equirectangular_distance_m(
+            LatLon::new(self.lat, self.lon),
+            LatLon::new(lat, lon),
+        ) <= self.radius_m
     }
 }
 
@@ -208,14 +259,30 @@ impl Query {
     /// valid position with a positive radius.
     pub fn validate(&self) -> Result<(), Error> {
         if self.to_ms < self.from_ms {
-            return Err(Error::new(ErrorKind::Usage, "the window ends before it starts (--to is before --from)"));
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "the window ends before it starts (--to is before --from)",
+            ));
         }
         if let Some(f) = self.fault {
-            if !(f.lat.is_finite() && f.lon.is_finite() && f.lat.abs() <= 90.0 && f.lon.abs() <= 180.0) {
-                return Err(Error::new(ErrorKind::Usage, format!("the fault position {},{} is not a valid latitude,longitude", f.lat, f.lon)));
+            if !(f.lat.is_finite()
+                && f.lon.is_finite()
+                && f.lat.abs() <= 90.0
+                && f.lon.abs() <= 180.0)
+            {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "the fault position {},{} is not a valid latitude,longitude",
+                        f.lat, f.lon
+                    ),
+                ));
             }
             if !(f.radius_m.is_finite() && f.radius_m > 0.0) {
-                return Err(Error::new(ErrorKind::Usage, "the fault radius must be a positive distance"));
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    "the fault radius must be a positive distance",
+                ));
             }
         }
         Ok(())

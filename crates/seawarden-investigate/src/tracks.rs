@@ -41,7 +41,15 @@ pub struct TrackCounts {
 impl TrackBuilder {
     /// A builder keeping reports in `[from_ms, to_ms]`.
     pub fn new(from_ms: i64, to_ms: i64) -> Self {
-        TrackBuilder { decoder: Decoder::new(), from_ms, to_ms, last_time: None, positions: Vec::new(), statics: Vec::new(), counts: TrackCounts::default() }
+        TrackBuilder {
+            decoder: Decoder::new(),
+            from_ms,
+            to_ms,
+            last_time: None,
+            positions: Vec::new(),
+            statics: Vec::new(),
+            counts: TrackCounts::default(),
+        }
     }
 
     /// Starts a new input file: untimed lines no longer inherit the last
@@ -52,7 +60,15 @@ impl TrackBuilder {
 
     /// Decodes one line.
     pub fn feed(&mut self, line: &[u8]) {
-        let TrackBuilder { decoder, from_ms, to_ms, last_time, positions, statics, counts } = self;
+        let TrackBuilder {
+            decoder,
+            from_ms,
+            to_ms,
+            last_time,
+            positions,
+            statics,
+            counts,
+        } = self;
         counts.lines += 1;
         decoder.feed(line, &mut |e| match e {
             Event::Message(d) => {

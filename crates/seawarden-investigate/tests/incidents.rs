@@ -10,7 +10,9 @@ use seawarden_registry::{Ports, Watchlist};
 use seawarden_sim::Scenario;
 
 fn scenario_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name)
 }
 
 struct Case {
@@ -32,9 +34,22 @@ fn investigate_scenario(name: &str) -> Case {
     let mut scenario = Scenario::load(scenario_path(name)).unwrap();
     scenario.duration_h = scenario.duration_h.max(12.0);
     let sim = scenario.simulate(scenario.seed).unwrap();
-    let event = sim.truth.iter().find(|t| !t.infrastructure.is_empty()).unwrap_or_else(|| panic!("{name}: no truth event names a damaged line: {:?}", sim.truth));
+    let event = sim
+        .truth
+        .iter()
+        .find(|t| !t.infrastructure.is_empty())
+        .unwrap_or_else(|| {
+            panic!(
+                "{name}: no truth event names a damaged line: {:?}",
+                sim.truth
+            )
+        });
     let culprit = event.mmsis[0];
-    let query = Query { from_ms: event.start_ms() - 3_600_000, to_ms: event.end_ms() + 3_600_000, fault: None };
+    let query = Query {
+        from_ms: event.start_ms() - 3_600_000,
+        to_ms: event.end_ms() + 3_600_000,
+        fault: None,
+    };
     let spec = scenario.world_spec();
     let target = Target::load(&spec.infra, &event.infrastructure, None, None).unwrap();
 
@@ -45,14 +60,52 @@ fn investigate_scenario(name: &str) -> Case {
     let (positions, statics) = tracks.finish();
     let ports = Ports::north_europe();
     let watchlist = Watchlist::load_all(&spec.watchlist).unwrap();
-    let ctx = Context { ports: Some(&ports), watchlist: Some(&watchlist) };
-    let inv = investigate(&target, &query, &positions, &statics, ctx, &Params::default());
-    let custody = Custody { tool: "test".into(), ..Custody::default() };
-    let html = render_html(&ReportInput { target: &target, query: &query, investigation: &inv, custody: &custody, land: &[], top: 10 });
-    eprintln!("{name}: {} suspects among {} ships; lines {:?}", inv.suspects.len(), inv.ships, event.infrastructure);
+    let ctx = Context {
+        ports: Some(&ports),
+        watchlist: Some(&watchlist),
+    };
+    let inv = investigate(
+        &target,
+        &query,
+        &positions,
+        &statics,
+        ctx,
+        &Params::default(),
+    );
+    let custody = Custody {
+        tool: "test".into(),
+        ..Custody::default()
+    };
+    let html = render_html(&ReportInput {
+        target: &target,
+        query: &query,
+        investigation: &inv,
+        custody: &custody,
+        land: &[],
+        top: 10,
+    });
+    eprintln!(
+        "{name}: {} suspects among {} ships; lines {:?}",
+        inv.suspects.len(),
+        inv.ships,
+        event.infrastructure
+    );
     for s in inv.suspects.iter().take(6) {
-        let top: Vec<String> = s.reasons.iter().filter(|r| r.points > 0.0).map(|r| format!("{} {}", r.factor, r.points)).collect();
-        eprintln!("  #{} {} {:?} {:.1} crossings {} [{}]", s.rank, s.mmsi, s.name, s.score, s.crossings.len(), top.join(", "));
+        let top: Vec<String> = s
+            .reasons
+            .iter()
+            .filter(|r| r.points > 0.0)
+            .map(|r| format!("{} {}", r.factor, r.points))
+            .collect();
+        eprintln!(
+            "  #{} {} {:?} {:.1} crossings {} [{}]",
+            s.rank,
+            s.mmsi,
+            s.name,
+            s.score,
+            s.crossings.len(),
+            top.join(", ")
+        );
     }
     // INVESTIGATE_DUMP=DIR keeps the traffic, the JSON and the report for a look.
     if let Ok(dir) = std::env::var("INVESTIGATE_DUMP") {
@@ -64,26 +117,48 @@ fn investigate_scenario(name: &str) -> Case {
 }
 
 fn score_of(c: &Case) -> f64 {
-    c.inv.suspects.iter().find(|s| s.mmsi == c.culprit).map_or(0.0, |s| s.score)
+    c.inv
+        .suspects
+        .iter()
+        .find(|s| s.mmsi == c.culprit)
+        .map_or(0.0, |s| s.score)
 }
 
 #[test]
 fn incidents_rank_the_culprit_first_and_the_accident_lower() {
     let eagle = investigate_scenario("eagle_s.toml");
-    assert_eq!(eagle.inv.suspects[0].mmsi, eagle.culprit, "Eagle S ranks first");
+    assert_eq!(
+        eagle.inv.suspects[0].mmsi, eagle.culprit,
+        "Eagle S ranks first"
+    );
     assert!(eagle.inv.suspects.len() > 1, "other ships crossed too");
     let s = &eagle.inv.suspects[0];
     assert!(s.crossings.iter().all(|c| !c.inferred_dark), "AIS was on");
-    assert!(s.reasons.iter().any(|r| r.factor == "anchor_drag" && r.points > 0.0));
+    assert!(s
+        .reasons
+        .iter()
+        .any(|r| r.factor == "anchor_drag" && r.points > 0.0));
     assert!(eagle.html.contains("EAGLE S"));
 
     let yi_peng = investigate_scenario("yi_peng_3.toml");
-    assert_eq!(yi_peng.inv.suspects[0].mmsi, yi_peng.culprit, "Yi Peng 3 ranks first");
-    assert!(yi_peng.inv.suspects[0].crossings.iter().any(|c| c.inferred_dark), "crossed with AIS off");
+    assert_eq!(
+        yi_peng.inv.suspects[0].mmsi, yi_peng.culprit,
+        "Yi Peng 3 ranks first"
+    );
+    assert!(
+        yi_peng.inv.suspects[0]
+            .crossings
+            .iter()
+            .any(|c| c.inferred_dark),
+        "crossed with AIS off"
+    );
 
     let vezhen = investigate_scenario("vezhen.toml");
     let v = score_of(&vezhen);
     assert!(v > 0.0, "Vezhen is a suspect");
     let (e, y) = (score_of(&eagle), score_of(&yi_peng));
-    assert!(v < 0.5 * e && v < 0.5 * y, "Vezhen {v} against Eagle S {e} and Yi Peng 3 {y}");
+    assert!(
+        v < 0.5 * e && v < 0.5 * y,
+        "Vezhen {v} against Eagle S {e} and Yi Peng 3 {y}"
+    );
 }
