@@ -533,16 +533,15 @@ pub(crate) fn encode_statics(rows: &mut [StaticObs]) -> Result<(Vec<u8>, i64, i6
     Ok((out, min_t, max_t))
 }
 
-/// Writes one encoded file under `root/kind/date=.../` and returns its record.
+/// Writes one encoded file under `root/kind/date=.../` and returns its
+/// record; `(rows, min_ms, max_ms)` describe its content.
 pub(crate) fn store_file(
     root: &Path,
     kind: &str,
     day: i64,
     seq: u64,
     data: &[u8],
-    rows: u64,
-    min_ms: i64,
-    max_ms: i64,
+    (rows, min_ms, max_ms): (u64, i64, i64),
 ) -> Result<WrittenFile> {
     use sha2::Digest;
     let path = root

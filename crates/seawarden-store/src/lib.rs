@@ -405,9 +405,7 @@ impl Store {
                     day,
                     self.file_seq,
                     &data,
-                    rows.len() as u64,
-                    lo,
-                    hi,
+                    (rows.len() as u64, lo, hi),
                 )?;
                 self.buffer.rows -= rows.len();
                 self.record_file("positions", day, &f)?;
@@ -423,9 +421,7 @@ impl Store {
                     day,
                     self.file_seq,
                     &data,
-                    rows.len() as u64,
-                    lo,
-                    hi,
+                    (rows.len() as u64, lo, hi),
                 )?;
                 self.buffer.rows -= rows.len();
                 self.record_file("statics", day, &f)?;

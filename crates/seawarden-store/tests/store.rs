@@ -148,7 +148,7 @@ fn round_trip_journal_archive_and_queries() {
     let near = store
         .vessels_near(&[LatLon::new(p.lat, p.lon)], 2000.0, i64::MIN, i64::MAX)
         .unwrap();
-    assert_eq!(near[0].closest_m < 1.0, true, "{:?}", near[0]);
+    assert!(near[0].closest_m < 1.0, "{:?}", near[0]);
     assert!(near.iter().all(|v| v.closest_m <= 2000.0));
     // Time window: nothing before the data.
     assert!(store.positions(0, 1_000_000, None).unwrap().is_empty());
