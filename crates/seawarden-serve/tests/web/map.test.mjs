@@ -93,7 +93,8 @@ try {
 
   // 3. An alert opens its evidence: summary, score factors, a speed plot, the track on the map.
   await page.selectOption('#filter-state', 'all');
-  await page.waitForTimeout(100);
+  // A server that has just started may have no alert yet: they arrive over the WebSocket.
+  await page.waitForFunction(() => document.querySelectorAll('#alert-list .alert-item').length > 0, null, { timeout: STEP_MS }).catch(() => {});
   const items = await page.locator('#alert-list .alert-item').count();
   check('alert list has alerts', items > 0, `${items} shown`);
   if (items > 0) {

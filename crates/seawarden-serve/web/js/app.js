@@ -123,12 +123,11 @@ function upsertVessel(v) {
   scheduleVessels();
 }
 
-/** Replaces the vessels inside bbox with the server's list for it. */
-function replaceVessels(bbox, list) {
-  const [w, s, e, n] = bbox;
+/** Replaces the vessels with the server's list for bbox (the area in view, padded): memory follows the view. */
+function replaceVessels(list) {
   const inside = new Set(list.map((v) => Number(v.mmsi)));
-  for (const [mmsi, v] of state.vessels) {
-    if (v.lon >= w && v.lon <= e && v.lat >= s && v.lat <= n && !inside.has(mmsi)) state.vessels.delete(mmsi);
+  for (const mmsi of state.vessels.keys()) {
+    if (!inside.has(mmsi) && mmsi !== seaMap.selected) state.vessels.delete(mmsi);
   }
   for (const v of list) upsertVessel(v);
   scheduleVessels();
@@ -137,7 +136,7 @@ function replaceVessels(bbox, list) {
 async function loadVessels(bbox) {
   try {
     const list = await api.vessels(bbox);
-    replaceVessels(bbox, Array.isArray(list) ? list : []);
+    replaceVessels(Array.isArray(list) ? list : []);
     state.loaded.vessels = true;
     return list;
   } catch (e) {
