@@ -32,7 +32,8 @@ fn repo_root() -> PathBuf {
 }
 
 fn chromium() -> Option<PathBuf> {
-    let p = PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
+    let p =
+        PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
     p.exists().then_some(p)
 }
 
@@ -87,7 +88,11 @@ fn web_map_renders_offline_in_headless_chromium() {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             println!("serve: {line}");
             if let Some(i) = line.find("http://") {
-                let url = line[i..].split_whitespace().next().unwrap_or("").to_string();
+                let url = line[i..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 let _ = tx.send(url);
             }
         }
@@ -95,7 +100,10 @@ fn web_map_renders_offline_in_headless_chromium() {
     let url = rx
         .recv_timeout(Duration::from_secs(60))
         .expect("seawarden serve did not print the address it serves on within 60 s");
-    assert!(url.starts_with("http://127.0.0.1:"), "unexpected address {url:?}");
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "unexpected address {url:?}"
+    );
 
     let shots = if std::env::var_os("SEAWARDEN_SCREENSHOTS").is_some() {
         repo_root().join("docs/screenshots")
@@ -113,17 +121,38 @@ fn web_map_renders_offline_in_headless_chromium() {
         .spawn()
         .expect("cannot run node (Node.js is needed for the web map test)");
     // Its report is printed through the test harness (shown when the test fails, or with --nocapture).
-    let drain = |r: Box<dyn std::io::Read + Send>| std::thread::spawn(move || BufReader::new(r).lines().map_while(Result::ok).collect::<Vec<_>>());
+    let drain = |r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            BufReader::new(r)
+                .lines()
+                .map_while(Result::ok)
+                .collect::<Vec<_>>()
+        })
+    };
     let out = drain(Box::new(node.stdout.take().expect("piped stdout")));
     let err = drain(Box::new(node.stderr.take().expect("piped stderr")));
     let status = wait_with_deadline(&mut node, Duration::from_secs(240));
-    for line in out.join().unwrap_or_default().iter().chain(err.join().unwrap_or_default().iter()) {
+    for line in out
+        .join()
+        .unwrap_or_default()
+        .iter()
+        .chain(err.join().unwrap_or_default().iter())
+    {
         println!("browser: {line}");
     }
     let status = status.expect("the browser test did not finish within 240 s");
-    assert!(status.success(), "the web map browser test failed ({status}); see its checks above");
+    assert!(
+        status.success(),
+        "the web map browser test failed ({status}); see its checks above"
+    );
     for name in ["map.png", "alert-evidence.png", "vessel-replay.png"] {
-        let len = std::fs::metadata(shots.join(name)).map(|m| m.len()).unwrap_or(0);
-        assert!(len > 10_000, "screenshot {name} missing or empty in {}", shots.display());
+        let len = std::fs::metadata(shots.join(name))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(
+            len > 10_000,
+            "screenshot {name} missing or empty in {}",
+            shots.display()
+        );
     }
 }
