@@ -459,7 +459,7 @@ impl Scenario {
                     r.id
                 );
             }
-            if !(r.range_nm > 0.0) {
+            if r.range_nm.is_nan() || r.range_nm <= 0.0 {
                 bail!("receiver {} needs a positive range_nm", r.id);
             }
         }
@@ -477,7 +477,7 @@ impl Scenario {
             points.extend(l.route.iter().map(|p| (format!("lane {}", l.name), *p)));
         }
         for f in &self.ferries {
-            if f.route.len() < 2 || !(f.speed_kn > 0.5) {
+            if f.route.len() < 2 || f.speed_kn.is_nan() || f.speed_kn <= 0.5 {
                 bail!("ferry {:?} needs two waypoints and a speed", f.name);
             }
             points.extend(f.route.iter().map(|p| (format!("ferry {}", f.name), *p)));

@@ -994,9 +994,10 @@ fn options_for(path: &str) -> LoadOptions {
     } else if name.contains("countries-maritime") {
         LoadOptions::countries_maritime()
     } else {
-        let mut o = LoadOptions::default();
-        o.zone_kind = FeatureKind::TerritorialSea;
-        o
+        LoadOptions {
+            zone_kind: FeatureKind::TerritorialSea,
+            ..LoadOptions::default()
+        }
     }
 }
 
@@ -1123,7 +1124,7 @@ fn emit_vessel(em: &mut Emitter<'_>, plan: &Plan, start: i64, end: i64) -> Vesse
     let mut seg_i = 0;
     let mut channel = if em.rng.chance(0.5) { 'A' } else { 'B' };
     let noise = em.sc.radio.noise_m;
-    let radio_state = (plan.mmsi % 0x7FFFF) as u32;
+    let radio_state = plan.mmsi % 0x7FFFF;
     let mut spoof_turn = false;
     while t <= last_t {
         while seg_i + 1 < plan.segments.len() && plan.segments[seg_i].t1 <= t {

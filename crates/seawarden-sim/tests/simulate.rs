@@ -54,7 +54,10 @@ fn small() -> Scenario {
 
 /// Decodes every line; returns (time, mmsi, type, sog) per message and the
 /// number of rejected sentences.
-fn decode(lines: &[String]) -> (Vec<(i64, u32, u8, Option<f32>)>, u64) {
+/// (receive time, MMSI, message type, speed) of one decoded message.
+type Msg = (i64, u32, u8, Option<f32>);
+
+fn decode(lines: &[String]) -> (Vec<Msg>, u64) {
     let mut out = Vec::new();
     let mut d = Decoder::new();
     for l in lines {
