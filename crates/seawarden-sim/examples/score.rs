@@ -6,7 +6,8 @@ fn main() -> anyhow::Result<()> {
     for path in std::env::args().skip(1) {
         let sc = seawarden_sim::Scenario::load(&path)?;
         let t = std::time::Instant::now();
-        let sim = sc.simulate(sc.seed)?;
+        let seed = std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(sc.seed);
+        let sim = sc.simulate(seed)?;
         let t_sim = t.elapsed().as_secs_f64();
         let alerts = seawarden_sim::replay(&sc, &sim.lines, &seawarden_detect::Config::default())?;
         let t_all = t.elapsed().as_secs_f64();
