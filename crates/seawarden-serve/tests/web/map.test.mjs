@@ -18,12 +18,14 @@ const shots = process.env.SCREENSHOT_DIR;
 if (shots) mkdirSync(shots, { recursive: true });
 const STEP_MS = Number(process.env.STEP_TIMEOUT_MS ?? 30000);
 
+const t0 = Date.now();
 let passed = 0;
 let failed = 0;
 function check(name, ok, detail = '') {
   if (ok) passed++;
   else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+  const t = ((Date.now() - t0) / 1000).toFixed(1).padStart(5);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} [${t} s] ${name}${detail ? ` — ${detail}` : ''}`);
   return ok;
 }
 
@@ -141,6 +143,20 @@ try {
     const trackPoints = await rendered('track-points');
     check('the alert vessel track is drawn on the map', trackPoints >= 2, `${trackLine} line, ${trackPoints} report points`);
     if (shots) await page.screenshot({ path: join(shots, 'alert-evidence.png') });
+
+    // Another alert straight after: its own evidence replaces the first (summary and plot).
+    const other = await page.evaluate((first) => [...document.querySelectorAll('#alert-list .alert-item')].map((e) => e.dataset.id).find((i) => i !== first), id);
+    if (other) {
+      await page.click(`#alert-list .alert-item[data-id="${other}"]`);
+      // Its track arrives (a plot) or the panel says why not; it must not stay "Loading".
+      const swapped = await page.waitForFunction((o) => document.querySelector('#detail .evidence')?.dataset.alertId === o
+        && !/Loading/.test(document.getElementById('evidence-plot')?.textContent ?? 'Loading'), other, { timeout: STEP_MS })
+        .then(() => true, () => false);
+      check('a second alert opens its own evidence', swapped, other);
+      await page.click(`#alert-list .alert-item[data-id="${id}"]`);
+      await page.waitForSelector('#evidence-plot svg.plot', { timeout: STEP_MS });
+      await page.waitForTimeout(900);
+    }
 
     // Acknowledge through the API; the list reflects it.
     const ackBtn = page.locator('#ack-btn');

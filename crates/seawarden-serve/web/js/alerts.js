@@ -121,14 +121,15 @@ export class AlertsPanel {
   async open(id, fly = true) {
     const a = this.ctx.state.alerts.get(id);
     if (!a) return;
-    this.selected = id;
-    this.render();
     const body = el('div', { class: 'evidence', dataset: { alertId: id } });
+    // Showing the panel closes the previous one (and clears its selection) first.
     this.ctx.showDetail(body, () => {
       this.selected = null;
       this.render();
       this.ctx.seaMap.clearSelection();
     });
+    this.selected = id;
+    this.render();
     const from = toMs(a.start);
     const to = Number.isFinite(toMs(a.end)) ? toMs(a.end) : from;
     const sev = severity(a.score ?? 0);

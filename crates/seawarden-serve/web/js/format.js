@@ -180,6 +180,7 @@ export function evidenceValue(key, v) {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'number') {
+    if (key === 'status') return `${statusText(v)} (${v})`;
     if (key.endsWith('_s')) return fmtDur(v);
     if (key.endsWith('_m')) return fmtDist(v);
     if (key.endsWith('_kn')) return fmtSpeed(v);
