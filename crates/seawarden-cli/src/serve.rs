@@ -14,9 +14,10 @@ use crate::world_args::WorldArgs;
 /// Arguments of `seawarden serve`.
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// Replay the bundled demo (recorded real traffic of Norway and Denmark)
-    /// at an accelerated clock, looping, with the bundled cables, pipelines
-    /// and territorial seas of northern Europe.
+    /// Replay the bundled demo (recorded real traffic of Norway and Denmark,
+    /// and the simulated Gulf of Finland incidents of `scenarios/`) at an
+    /// accelerated clock, looping, with the bundled cables, pipelines and
+    /// territorial seas of northern Europe.
     #[arg(long)]
     demo: bool,
     /// The demo's clock: times real time.
@@ -91,13 +92,27 @@ fn demo_dir(given: Option<&Path>) -> Result<PathBuf> {
         candidates.extend(exe.ancestors().skip(1).take(4).map(|a| a.join("demo")));
     }
     candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo"));
-    candidates.into_iter().find(|d| d.join("ais").is_dir()).context("cannot find the demo data (demo/ais); run from the repository or give --demo-dir DIR")
+    candidates
+        .into_iter()
+        .find(|d| d.join("ais").is_dir())
+        .context(
+            "cannot find the demo data (demo/ais); run from the repository or give --demo-dir DIR",
+        )
 }
 
 /// The configuration from the command line.
 fn config(args: &ServeArgs) -> Result<ServeConfig> {
-    let mut c = ServeConfig { listen: args.listen, world: args.world.spec(), ..ServeConfig::default() };
-    for (kind, list) in [("tcp", &args.tcp), ("udp", &args.udp), ("listen-tcp", &args.listen_tcp), ("follow", &args.follow)] {
+    let mut c = ServeConfig {
+        listen: args.listen,
+        world: args.world.spec(),
+        ..ServeConfig::default()
+    };
+    for (kind, list) in [
+        ("tcp", &args.tcp),
+        ("udp", &args.udp),
+        ("listen-tcp", &args.listen_tcp),
+        ("follow", &args.follow),
+    ] {
         for a in list {
             c.sources.push(SourceSpec::parse(kind, a)?);
         }
@@ -108,15 +123,40 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
             .with_context(|| format!("cannot read {}", dir.join("ais").display()))?
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "nm4" || x == "txt") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("LICENSE")))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "nm4" || x == "txt")
+                    && !p
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("LICENSE"))
+            })
             .collect();
         files.sort();
         if files.is_empty() {
             bail!("no recordings in {}", dir.join("ais").display());
         }
-        c.sources.push(SourceSpec::Demo { name: "demo".into(), files, speed: args.speed });
+        // The simulated incidents of the scenario library's demo, when the
+        // source tree is at hand.
+        let scenario = dir.join("../scenarios/gulf_of_finland.toml");
+        let scenario = scenario.is_file().then_some(scenario);
+        if scenario.is_some() {
+            let wl = dir.join("../scenarios/watchlists/incidents.csv");
+            if wl.is_file() {
+                c.world.watchlist.push(wl.to_string_lossy().into_owned());
+            }
+        }
+        c.sources.push(SourceSpec::Demo {
+            name: "demo".into(),
+            files,
+            speed: args.speed,
+            scenario,
+        });
         let geo = dir.join("geo");
-        for (name, zones) in [("cable-geo-north-europe.json", false), ("pipLine-sodir.geojson", false), ("baltic-energy-approx.geojson", false), ("countries-maritime-north-europe.geojson", true)] {
+        for (name, zones) in [
+            ("cable-geo-north-europe.json", false),
+            ("pipLine-sodir.geojson", false),
+            ("baltic-energy-approx.geojson", false),
+            ("countries-maritime-north-europe.geojson", true),
+        ] {
             let p = geo.join(name);
             if p.is_file() {
                 let p = p.to_string_lossy().into_owned();
@@ -133,7 +173,8 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
     }
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
-        c.detect = Config::from_toml(&text).with_context(|| format!("invalid configuration in {path}"))?;
+        c.detect =
+            Config::from_toml(&text).with_context(|| format!("invalid configuration in {path}"))?;
     }
     c.data_dir = args.data.clone();
     c.journal_hours = args.journal_hours;
@@ -157,19 +198,32 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
 /// Runs the command until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let config = config(&args)?;
-    let scheme = if config.tls.is_some() { "https" } else { "http" };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     rt.block_on(async move {
         let server = seawarden_serve::start(config).await?;
         let addr = server.addr();
-        let shown = if addr.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], addr.port())) } else { addr };
+        let shown = if addr.ip().is_unspecified() {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        } else {
+            addr
+        };
         println!("Seawarden is serving on {scheme}://{shown}/");
         for s in server.source_metrics() {
             if let Some(a) = server.source_addr(&s.name) {
                 println!("  source {} ({}) listening on {a}", s.name, s.kind);
             }
         }
-        tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+        tokio::signal::ctrl_c()
+            .await
+            .context("cannot wait for Ctrl-C")?;
         eprintln!("seawarden serve: stopping");
         server.shutdown().await;
         Ok(ExitCode::SUCCESS)

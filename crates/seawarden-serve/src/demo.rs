@@ -20,6 +20,43 @@ pub struct Recording {
     span_ms: i64,
 }
 
+/// The MMSI of a single-sentence or first-fragment `!xxVDM` line, and
+/// the fragment's (total, number, sequence id).
+fn sentence_mmsi(line: &[u8]) -> Option<(Option<u32>, u8, u8, u8)> {
+    let text = std::str::from_utf8(line).ok()?;
+    let f: Vec<&str> = text.split(',').collect();
+    if f.len() < 7 || !f[0].starts_with('!') {
+        return None;
+    }
+    let (total, num) = (f[1].parse().ok()?, f[2].parse().ok()?);
+    let seq = f[3].parse().unwrap_or(0);
+    if num != 1 {
+        return Some((None, total, num, seq));
+    }
+    // Bits 8-37 of the payload (six bits a character).
+    let bits: Vec<u8> = f[5]
+        .bytes()
+        .take(7)
+        .map(|c| {
+            let v = c.wrapping_sub(48);
+            if v > 40 {
+                v - 8
+            } else {
+                v
+            }
+        })
+        .collect();
+    if bits.len() < 7 {
+        return Some((None, total, num, seq));
+    }
+    let mut acc: u64 = 0;
+    for b in &bits {
+        acc = (acc << 6) | (*b as u64 & 0x3f);
+    }
+    // 42 bits read: the MMSI is bits 8..38, i.e. shift out the low 4.
+    Some((Some(((acc >> 4) & 0x3fff_ffff) as u32), total, num, seq))
+}
+
 /// Data-time gap between two loops.
 const LOOP_GAP_MS: i64 = 30 * 60_000;
 
@@ -35,45 +72,93 @@ fn pghp_time(line: &str) -> Option<i64> {
 
 impl Recording {
     /// Reads the recordings; lines without a time are left out.
+    ///
+    /// The recordings are played side by side, although years apart: a ship
+    /// heard in more than one would seem to jump between them, so its lines
+    /// are kept from the first recording only.
     pub fn load(files: &[PathBuf]) -> Result<Recording> {
-        let mut lines = Vec::new();
+        let mut rec = Recording {
+            lines: Vec::new(),
+            span_ms: 1,
+        };
+        let mut earlier = std::collections::HashSet::new();
         for path in files {
             let text =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let mut first: Option<i64> = None;
-            let mut pending: Option<i64> = None;
-            for raw in text.split(|&b| b == b'\n') {
-                let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-                if line.is_empty() {
-                    continue;
-                }
-                if line.starts_with(b"$PGHP") {
-                    pending = pghp_time(&String::from_utf8_lossy(line));
-                    continue;
-                }
-                let (t, body) = match line_time_ms(line) {
-                    Some(t) => {
-                        let end = line[1..]
-                            .iter()
-                            .position(|&b| b == b'\\')
-                            .map_or(0, |i| i + 2);
-                        (t, &line[end..])
-                    }
-                    None => match pending.take() {
-                        Some(t) => (t, line),
-                        None => continue,
-                    },
-                };
-                let t0 = *first.get_or_insert(t);
-                lines.push((t - t0, body.to_vec()));
-            }
+            rec.add(text.split(|&b| b == b'\n'), &mut earlier);
         }
-        if lines.is_empty() {
+        if rec.lines.is_empty() {
             bail!("the demo recordings hold no timed AIS lines");
         }
-        lines.sort_by_key(|(t, _)| *t);
-        let span_ms = lines.last().map_or(0, |(t, _)| *t).max(1);
-        Ok(Recording { lines, span_ms })
+        Ok(rec)
+    }
+
+    /// Adds the lines of a simulated scenario (`seawarden-sim`): fictional
+    /// ships doing what the scenario scripts (the Gulf of Finland demo: an
+    /// anchor drag over Estlink 2, a sanctioned tanker entering Finnish
+    /// waters, a ship drifting over Balticconnector).
+    pub fn add_scenario(&mut self, path: &std::path::Path, seed: u64) -> Result<()> {
+        let scenario = seawarden_sim::Scenario::load(path)?;
+        let sim = scenario
+            .simulate(seed)
+            .with_context(|| format!("cannot simulate {}", path.display()))?;
+        let mut earlier = std::collections::HashSet::new();
+        self.add(sim.lines.iter().map(|l| l.as_bytes()), &mut earlier);
+        Ok(())
+    }
+
+    fn add<'a>(
+        &mut self,
+        text: impl Iterator<Item = &'a [u8]>,
+        earlier: &mut std::collections::HashSet<u32>,
+    ) {
+        let mut file_lines: Vec<(i64, Vec<u8>)> = Vec::new();
+        let mut this_file = std::collections::HashSet::new();
+        let mut dropping_seq: Option<u8> = None;
+        let mut pending: Option<i64> = None;
+        for raw in text {
+            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if line.is_empty() {
+                continue;
+            }
+            if line.starts_with(b"$PGHP") {
+                pending = pghp_time(&String::from_utf8_lossy(line));
+                continue;
+            }
+            let (t, body) = match line_time_ms(line) {
+                Some(t) => {
+                    let end = line[1..]
+                        .iter()
+                        .position(|&b| b == b'\\')
+                        .map_or(0, |i| i + 2);
+                    (t, &line[end..])
+                }
+                None => match pending.take() {
+                    Some(t) => (t, line),
+                    None => continue,
+                },
+            };
+            match sentence_mmsi(body) {
+                Some((Some(mmsi), total, _, seq)) => {
+                    if earlier.contains(&mmsi) {
+                        dropping_seq = (total > 1).then_some(seq);
+                        continue;
+                    }
+                    dropping_seq = None;
+                    this_file.insert(mmsi);
+                }
+                Some((None, _, num, seq)) if num > 1 && dropping_seq == Some(seq) => continue,
+                _ => {}
+            }
+            file_lines.push((t, body.to_vec()));
+        }
+        earlier.extend(this_file);
+        // Each recording starts at 0 (its earliest line: feeds are a little out of order).
+        let t0 = file_lines.iter().map(|(t, _)| *t).min().unwrap_or(0);
+        self.lines
+            .extend(file_lines.into_iter().map(|(t, b)| (t - t0, b)));
+        self.lines.sort_by_key(|(t, _)| *t);
+        self.span_ms = self.lines.last().map_or(0, |(t, _)| *t).max(1);
     }
 
     /// Number of lines per loop.
@@ -104,7 +189,7 @@ pub(crate) async fn run(rec: Recording, speed: f64, cx: SourceCx) {
         let mut i = 0;
         while i < rec.lines.len() {
             let data_ms = offset + rec.lines[i].0;
-            let due = started + Duration::from_secs_f64(data_ms as f64 / speed / 1000.0);
+            let due = started + Duration::from_secs_f64((data_ms as f64 / speed / 1000.0).max(0.0));
             tokio::select! {
                 _ = tokio::time::sleep_until(due.into()) => {}
                 _ = shutdown.changed() => return,
@@ -139,7 +224,8 @@ pub(crate) async fn run(rec: Recording, speed: f64, cx: SourceCx) {
             }
         }
         // Wait out the gap between loops (at the accelerated clock).
-        let due = started + Duration::from_secs_f64((offset + period) as f64 / speed / 1000.0);
+        let due =
+            started + Duration::from_secs_f64(((offset + period) as f64 / speed / 1000.0).max(0.0));
         tokio::select! {
             _ = tokio::time::sleep_until(due.into()) => {}
             _ = shutdown.changed() => return,
@@ -157,7 +243,7 @@ mod tests {
         let k = Recording::load(&[root.join("kystverket-2019-08-07.nm4")]).unwrap();
         assert!(k.len() >= 990, "{}", k.len());
         assert!(k.span_ms > 20_000 && k.span_ms < 120_000, "{}", k.span_ms);
-        assert!(k.lines.iter().all(|(_, l)| l.starts_with(b"!")));
+        assert!(k.lines.iter().all(|(t, l)| l.starts_with(b"!") && *t >= 0));
         let d = Recording::load(&[root.join("dma-2010-06-11.txt")]).unwrap();
         // Every sentence has a $PGHP header.
         assert!(d.len() > 4000, "{}", d.len());

@@ -62,6 +62,9 @@ pub(crate) enum Control {
 /// A vessel as the API shows it.
 #[derive(Serialize)]
 struct VesselView<'a> {
+    /// `position` on the stream; absent in the API.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     mmsi: u32,
     name: &'a str,
     callsign: Option<&'a str>,
@@ -110,6 +113,7 @@ pub fn ship_type_text(t: u8) -> Option<&'static str> {
 fn view(v: &Vessel) -> VesselView<'_> {
     let last = v.last.as_ref();
     VesselView {
+        kind: None,
         mmsi: v.mmsi,
         name: v.name(),
         callsign: v.identity.callsign.as_ref().map(|c| c.as_str()),
@@ -160,6 +164,9 @@ struct Journal {
 }
 
 const SEGMENT_MS: i64 = 3_600_000;
+
+/// Positions are published to the stream at most this often.
+const PUBLISH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl Journal {
     fn open(dir: PathBuf, keep_hours: u32) -> std::io::Result<Journal> {
@@ -310,6 +317,7 @@ pub(crate) fn run(
     });
     let mut touched: Vec<u32> = Vec::new();
     let mut last_stats = Instant::now();
+    let mut last_publish = Instant::now();
     while let Some(input) = rx.blocking_recv() {
         match input {
             Input::Lines(batch) => {
@@ -319,13 +327,24 @@ pub(crate) fn run(
                 }
                 let received = Instant::now();
                 feed_batch(&mut pipeline, &batch, &mut clock, &mut touched);
+                deliver(&shared, &mut pipeline, &mut sinks, Some(received));
+                // Positions go out at most every PUBLISH_EVERY (clients
+                // show the newest per vessel anyway): each vessel's JSON is
+                // written once per period, not once per report.
+                if last_publish.elapsed() >= PUBLISH_EVERY {
+                    last_publish = Instant::now();
+                    if shared.positions.receiver_count() > 0 {
+                        publish_positions(&shared, &pipeline, &mut touched);
+                    }
+                    touched.clear();
+                }
+            }
+            Input::Tick => {
                 if shared.positions.receiver_count() > 0 {
                     publish_positions(&shared, &pipeline, &mut touched);
                 }
                 touched.clear();
-                deliver(&shared, &mut pipeline, &mut sinks, Some(received));
-            }
-            Input::Tick => {
+                last_publish = Instant::now();
                 if let Some(t) = clock.now() {
                     if let Some(j) = &mut journal {
                         j.write(format!("#tick {t}\n").as_bytes());

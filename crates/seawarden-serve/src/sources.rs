@@ -36,12 +36,13 @@ pub enum SourceSpec {
     /// `--follow NAME=FILE`: read a file from its start and follow what is
     /// appended (`tail -f`); starts over when the file is truncated.
     Follow { name: String, path: PathBuf },
-    /// The demo: recordings replayed at `speed` times real time, looping,
-    /// moved to the present.
+    /// The demo: recordings (and a simulated scenario) replayed at `speed`
+    /// times real time, looping, moved to the present.
     Demo {
         name: String,
         files: Vec<PathBuf>,
         speed: f64,
+        scenario: Option<PathBuf>,
     },
 }
 
@@ -194,8 +195,16 @@ pub(crate) async fn start(
             (tokio::spawn(tcp_server(l, cx)), Some(local))
         }
         SourceSpec::Follow { path, .. } => (tokio::spawn(follow(path, cx)), None),
-        SourceSpec::Demo { files, speed, .. } => {
-            let recording = crate::demo::Recording::load(&files)?;
+        SourceSpec::Demo {
+            files,
+            speed,
+            scenario,
+            ..
+        } => {
+            let mut recording = crate::demo::Recording::load(&files)?;
+            if let Some(path) = scenario {
+                recording.add_scenario(&path, 7)?;
+            }
             (tokio::spawn(crate::demo::run(recording, speed, cx)), None)
         }
     })
