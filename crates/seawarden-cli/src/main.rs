@@ -1,5 +1,6 @@
 //! `seawarden`: maritime domain awareness for undersea infrastructure, from AIS.
 
+mod bus;
 mod decode;
 mod evaluate;
 mod investigate;
@@ -47,6 +48,10 @@ enum Command {
     /// Score alerts against ground truth, or simulate, replay and score
     /// scenarios in one go: precision, recall, timeliness, false alerts.
     Evaluate(evaluate::EvaluateArgs),
+    /// Scale-out on NATS JetStream: `ingest` publishes observations,
+    /// `detect` workers publish alerts, `alerts` reads them (docs/bus.md).
+    #[command(subcommand)]
+    Bus(bus::BusCommand),
     /// Print the detector configuration with every default (TOML).
     Config,
     /// Watchlists: convert public sanction lists to Seawarden's CSV.
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Bus(cmd) => bus::run(cmd),
         Command::Simulate(args) => simulate::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Serve(args) => serve::run(args),

@@ -1,0 +1,185 @@
+//! `seawarden bus ingest|detect|alerts`: Seawarden scaled out on NATS
+//! JetStream (see docs/bus.md).
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use seawarden_bus::nats::{ingest_files, read_alerts, run_worker, NatsBus, WorkerOptions};
+use seawarden_bus::{Ingest, Stage, Worker};
+use seawarden_detect::Config;
+use seawarden_pipeline::GeoWorld;
+
+use crate::world_args::WorldArgs;
+
+/// The bus subcommands.
+#[derive(Subcommand, Debug)]
+pub enum BusCommand {
+    /// Decode AIS files, order them by receive time as `replay` does, and
+    /// publish observation frames partitioned by MMSI.
+    Ingest(IngestArgs),
+    /// A detector worker: one ship partition (`--partition N`) or the area
+    /// stage (`--area`); publishes alert events.
+    Detect(DetectArgs),
+    /// Print the alert events stored on the bus (JSON Lines, each once).
+    Alerts(AlertsArgs),
+}
+
+/// Where the bus is.
+#[derive(Args, Debug, Clone)]
+pub struct BusArgs {
+    /// NATS server URL.
+    #[arg(long = "bus", value_name = "URL", default_value = "nats://127.0.0.1:4222")]
+    url: String,
+    /// Prefix of subjects and streams.
+    #[arg(long, value_name = "NAME", default_value = "seawarden")]
+    prefix: String,
+    /// How long the bus keeps observations and alerts, hours (a restarted
+    /// worker rebuilds its state from what is kept).
+    #[arg(long, value_name = "HOURS", default_value_t = 48)]
+    retention_h: u64,
+}
+
+impl BusArgs {
+    fn bus(&self) -> NatsBus {
+        NatsBus { url: self.url.clone(), prefix: self.prefix.clone() }
+    }
+
+    fn retention(&self) -> Duration {
+        Duration::from_secs(self.retention_h * 3600)
+    }
+}
+
+/// Arguments of `seawarden bus ingest`.
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// AIS input files (plain or gzip).
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<String>,
+    #[command(flatten)]
+    bus: BusArgs,
+    /// Ship partitions (one `detect --partition` worker each).
+    #[arg(long, default_value_t = 3)]
+    partitions: u32,
+    /// Receive-time reordering window, seconds (as `replay`).
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    reorder_window_s: i64,
+}
+
+/// Arguments of `seawarden bus detect`.
+#[derive(Args, Debug)]
+pub struct DetectArgs {
+    #[command(flatten)]
+    bus: BusArgs,
+    /// Consumer group: workers of one group share the work; a restarted
+    /// worker of the same group and partition carries on where it stopped.
+    #[arg(long, default_value = "detect")]
+    group: String,
+    /// The ship partition this worker handles.
+    #[arg(long, conflicts_with = "area", required_unless_present = "area")]
+    partition: Option<u32>,
+    /// Ship partitions ingest publishes to.
+    #[arg(long, default_value_t = 3)]
+    partitions: u32,
+    /// Handle the whole stream for the alerts that compare ships.
+    #[arg(long)]
+    area: bool,
+    /// Keep running after the end of the input (live feeds).
+    #[arg(long)]
+    follow: bool,
+    #[command(flatten)]
+    world: WorldArgs,
+    /// Detector thresholds (TOML).
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
+}
+
+/// Arguments of `seawarden bus alerts`.
+#[derive(Args, Debug)]
+pub struct AlertsArgs {
+    #[command(flatten)]
+    bus: BusArgs,
+    /// Output file (JSON Lines); default stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<String>,
+}
+
+/// Runs a bus subcommand.
+pub fn run(cmd: BusCommand) -> Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
+    match cmd {
+        BusCommand::Ingest(a) => rt.block_on(ingest(a)),
+        BusCommand::Detect(a) => rt.block_on(detect(a)),
+        BusCommand::Alerts(a) => rt.block_on(alerts(a)),
+    }
+}
+
+async fn ingest(a: IngestArgs) -> Result<ExitCode> {
+    if a.partitions == 0 {
+        bail!("--partitions must be at least 1");
+    }
+    let started = Instant::now();
+    let bus = a.bus.bus();
+    let js = bus.connect(a.bus.retention()).await?;
+    let mut ingest = Ingest::new(a.partitions, a.reorder_window_s * 1000);
+    let frames = ingest_files(&bus, js, &mut ingest, &a.inputs).await?;
+    let (timed, untimed) = ingest.timed_untimed();
+    if timed == 0 && untimed > 0 {
+        bail!("the input has no receive times (no tag blocks, $PGHP headers or timestamps)");
+    }
+    let s = started.elapsed().as_secs_f64();
+    eprintln!("published {frames} frames ({timed} messages, {untimed} untimed dropped) to {} partitions in {s:.2} s", a.partitions);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn detect(a: DetectArgs) -> Result<ExitCode> {
+    let config = match &a.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+            Config::from_toml(&text).with_context(|| format!("invalid configuration in {path}"))?
+        }
+        None => Config::default(),
+    };
+    let stage = match a.partition {
+        Some(p) if p >= a.partitions => bail!("--partition {p} is not below --partitions {}", a.partitions),
+        Some(partition) => Stage::Ship { partition, partitions: a.partitions },
+        None => Stage::Area,
+    };
+    let world = GeoWorld::load(&a.world.spec())?;
+    let bus = a.bus.bus();
+    let js = bus.connect(a.bus.retention()).await?;
+    let options = WorkerOptions { stop_at_end: !a.follow, progress: Arc::default(), ..WorkerOptions::new(a.group.clone()) };
+    let started = Instant::now();
+    let report = run_worker(&bus, js, Worker::new(world, config, stage), &options).await?;
+    eprintln!(
+        "worker {stage:?}: {} frames rebuilt, {} handled, {} alert events published in {:.2} s",
+        report.rebuilt_frames,
+        report.frames,
+        report.alerts,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn alerts(a: AlertsArgs) -> Result<ExitCode> {
+    let bus = a.bus.bus();
+    let js = bus.connect(a.bus.retention()).await?;
+    let stored = read_alerts(&bus, &js).await?;
+    let mut out: Box<dyn Write> = match &a.out {
+        Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (key, json) in stored {
+        // The server drops republished events within its duplicate window;
+        // this catches any older ones.
+        if seen.insert(key) {
+            writeln!(out, "{json}").context("cannot write alerts")?;
+        }
+    }
+    out.flush().context("cannot write alerts")?;
+    Ok(ExitCode::SUCCESS)
+}
