@@ -32,7 +32,11 @@ pub enum BusCommand {
 #[derive(Args, Debug, Clone)]
 pub struct BusArgs {
     /// NATS server URL.
-    #[arg(long = "bus", value_name = "URL", default_value = "nats://127.0.0.1:4222")]
+    #[arg(
+        long = "bus",
+        value_name = "URL",
+        default_value = "nats://127.0.0.1:4222"
+    )]
     url: String,
     /// Prefix of subjects and streams.
     #[arg(long, value_name = "NAME", default_value = "seawarden")]
@@ -45,7 +49,10 @@ pub struct BusArgs {
 
 impl BusArgs {
     fn bus(&self) -> NatsBus {
-        NatsBus { url: self.url.clone(), prefix: self.prefix.clone() }
+        NatsBus {
+            url: self.url.clone(),
+            prefix: self.prefix.clone(),
+        }
     }
 
     fn retention(&self) -> Duration {
@@ -109,7 +116,10 @@ pub struct AlertsArgs {
 
 /// Runs a bus subcommand.
 pub fn run(cmd: BusCommand) -> Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     match cmd {
         BusCommand::Ingest(a) => rt.block_on(ingest(a)),
         BusCommand::Detect(a) => rt.block_on(detect(a)),
@@ -138,20 +148,30 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
 async fn detect(a: DetectArgs) -> Result<ExitCode> {
     let config = match &a.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
             Config::from_toml(&text).with_context(|| format!("invalid configuration in {path}"))?
         }
         None => Config::default(),
     };
     let stage = match a.partition {
-        Some(p) if p >= a.partitions => bail!("--partition {p} is not below --partitions {}", a.partitions),
-        Some(partition) => Stage::Ship { partition, partitions: a.partitions },
+        Some(p) if p >= a.partitions => {
+            bail!("--partition {p} is not below --partitions {}", a.partitions)
+        }
+        Some(partition) => Stage::Ship {
+            partition,
+            partitions: a.partitions,
+        },
         None => Stage::Area,
     };
     let world = GeoWorld::load(&a.world.spec())?;
     let bus = a.bus.bus();
     let js = bus.connect(a.bus.retention()).await?;
-    let options = WorkerOptions { stop_at_end: !a.follow, progress: Arc::default(), ..WorkerOptions::new(a.group.clone()) };
+    let options = WorkerOptions {
+        stop_at_end: !a.follow,
+        progress: Arc::default(),
+        ..WorkerOptions::new(a.group.clone())
+    };
     let started = Instant::now();
     let report = run_worker(&bus, js, Worker::new(world, config, stage), &options).await?;
     eprintln!(
@@ -169,7 +189,9 @@ async fn alerts(a: AlertsArgs) -> Result<ExitCode> {
     let js = bus.connect(a.bus.retention()).await?;
     let stored = read_alerts(&bus, &js).await?;
     let mut out: Box<dyn Write> = match &a.out {
-        Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?)),
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?,
+        )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let mut seen = std::collections::HashSet::new();

@@ -1,0 +1,168 @@
+//! `seawarden bus` through the binary on a real nats-server: two ship
+//! worker processes and the area worker, one of them killed with SIGKILL
+//! while it works and started again; `seawarden bus alerts` then prints
+//! exactly what `seawarden replay` prints for the same input.
+//!
+//! nats-server is `$SEAWARDEN_NATS_SERVER` or on PATH; without it the test
+//! is skipped unless `SEAWARDEN_REQUIRE_BUS=1`.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn data(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn server_bin() -> Option<String> {
+    if let Ok(p) = std::env::var("SEAWARDEN_NATS_SERVER") {
+        return Some(p);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join("nats-server"))
+        .find(|p| p.is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+fn world_args() -> Vec<String> {
+    vec![
+        "--infra".into(),
+        data("infrastructure/telegeography/cable-geo.json"),
+        "--land".into(),
+        data("boundaries/natural_earth/ne_10m_land.json.gz"),
+    ]
+}
+
+fn seawarden() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_seawarden"))
+}
+
+#[test]
+fn worker_processes_killed_and_restarted_equal_replay() {
+    let Some(bin) = server_bin() else {
+        assert!(
+            std::env::var("SEAWARDEN_REQUIRE_BUS").as_deref() != Ok("1"),
+            "nats-server not found and SEAWARDEN_REQUIRE_BUS=1"
+        );
+        eprintln!("nats-server not found: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Killed(
+        Command::new(&bin)
+            .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+            .arg(dir.path().join("js"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "nats-server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = format!("nats://127.0.0.1:{port}");
+    let input = data("ais/amsa_risky/ais.txt.gz");
+    let worker = |args: &[&str]| {
+        seawarden()
+            .args(["bus", "detect", "--bus", &url, "--partitions", "2"])
+            .args(args)
+            .args(world_args())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    // Bad arguments are refused before anything connects.
+    let bad = seawarden()
+        .args([
+            "bus",
+            "detect",
+            "--bus",
+            &url,
+            "--partitions",
+            "2",
+            "--partition",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("not below"));
+
+    let mut w0 = worker(&["--partition", "0"]);
+    let mut area = worker(&["--area"]);
+    let mut doomed = Killed(worker(&["--partition", "1"]));
+    let ingest = seawarden()
+        .args(["bus", "ingest", "--bus", &url, "--partitions", "2", &input])
+        .output()
+        .unwrap();
+    assert!(
+        ingest.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ingest.stderr)
+    );
+    // SIGKILL, wherever it is (loading the world, mid-stream or done).
+    std::thread::sleep(Duration::from_millis(300));
+    doomed.0.kill().unwrap();
+    doomed.0.wait().unwrap();
+    let again = worker(&["--partition", "1"]).wait_with_output().unwrap();
+    assert!(again.status.success());
+    assert!(w0.wait().unwrap().success() && area.wait().unwrap().success());
+
+    let out = dir.path().join("bus.jsonl");
+    let alerts = seawarden()
+        .args(["bus", "alerts", "--bus", &url, "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        alerts.status.success(),
+        "{}",
+        String::from_utf8_lossy(&alerts.stderr)
+    );
+    let reference = dir.path().join("replay.jsonl");
+    let replay = seawarden()
+        .args(["replay", "-q"])
+        .args(world_args())
+        .arg(&input)
+        .arg("--alerts")
+        .arg(&reference)
+        .output()
+        .unwrap();
+    assert!(replay.status.success());
+    let sorted = |p: &PathBuf| {
+        let mut v: Vec<String> = std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    let (got, want) = (sorted(&out), sorted(&reference));
+    assert!(want.len() > 20, "{}", want.len());
+    assert_eq!(got, want);
+}
