@@ -342,7 +342,7 @@ impl Book {
             .filter(|e| f.since.as_deref().is_none_or(|s| e.str_field("end") >= s))
             .filter(|e| f.state.is_none_or(|s| e.state == s))
             .collect();
-        v.sort_by(|a, b| b.seq.cmp(&a.seq));
+        v.sort_by_key(|e| std::cmp::Reverse(e.seq));
         v.truncate(f.limit);
         v
     }

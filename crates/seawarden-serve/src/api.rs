@@ -1,6 +1,10 @@
 //! The HTTP API (`/api/...`, JSON), the WebSocket stream, metrics, the
 //! OpenAPI document and the web map's files.
 
+// Validation helpers return the finished error response; they run once per
+// request, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -119,7 +123,7 @@ fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
     query?
         .split('&')
         .find_map(|kv| kv.strip_prefix("token="))
-        .map(|t| percent_decode(t))
+        .map(percent_decode)
 }
 
 fn percent_decode(s: &str) -> String {

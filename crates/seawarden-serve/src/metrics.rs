@@ -216,7 +216,8 @@ pub(crate) fn render(shared: &Shared) -> String {
         g(&h.sum_us) as f64 / 1e6
     );
     let _ = writeln!(o, "seawarden_alert_latency_seconds_count {}", g(&h.count));
-    let per_source: [(&str, &str, fn(&crate::SourceMetrics) -> &AtomicU64); 6] = [
+    type Field = fn(&crate::SourceMetrics) -> &AtomicU64;
+    let per_source: [(&str, &str, Field); 6] = [
         (
             "seawarden_source_lines_total",
             "Lines accepted from a source.",

@@ -412,14 +412,18 @@ fn tokens() -> Vec<Token> {
     ]
 }
 
-async fn start_with_data(data: &PathBuf, hook: SocketAddr, jsonl: &PathBuf) -> Server {
+async fn start_with_data(
+    data: &std::path::Path,
+    hook: SocketAddr,
+    jsonl: &std::path::Path,
+) -> Server {
     let mut config = base_config();
     config
         .sources
         .push(SourceSpec::parse("listen-tcp", "push=127.0.0.1:0").unwrap());
-    config.data_dir = Some(data.clone());
+    config.data_dir = Some(data.to_path_buf());
     config.webhooks = vec![format!("http://{hook}/hook")];
-    config.alerts_jsonl = Some(jsonl.clone());
+    config.alerts_jsonl = Some(jsonl.to_path_buf());
     config.tokens = tokens();
     seawarden_serve::start(config).await.unwrap()
 }
