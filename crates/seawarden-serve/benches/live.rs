@@ -310,7 +310,9 @@ async fn run(a: Args, base: f64) {
     let mut processed = 0u64;
     let drain_started = Instant::now();
     for _ in 0..100 {
-        let v: serde_json::Value = serde_json::from_str(&reqwest::get(&health).await.unwrap().text().await.unwrap()).unwrap_or_default();
+        let v: serde_json::Value =
+            serde_json::from_str(&reqwest::get(&health).await.unwrap().text().await.unwrap())
+                .unwrap_or_default();
         processed = v["messages"].as_u64().unwrap_or(0);
         if processed >= n + triggers {
             break;

@@ -836,3 +836,81 @@ async fn unsafe_or_broken_configurations_are_refused() {
         .to_string()
         .contains("certificate"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tcp_client_reconnects_and_a_followed_file_is_read_as_it_grows() {
+    // A feed like Kystverket's: the server connects to it.
+    let feed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dir = temp_dir("follow");
+    let file = dir.join("growing.nm4");
+    std::fs::write(&file, b"").unwrap();
+    let mut config = base_config();
+    config
+        .sources
+        .push(SourceSpec::parse("tcp", &format!("feed={}", feed.local_addr().unwrap())).unwrap());
+    config
+        .sources
+        .push(SourceSpec::parse("follow", &format!("file={}", file.display())).unwrap());
+    let server = seawarden_serve::start(config).await.unwrap();
+    let base = format!("http://{}", server.addr());
+    let kyst = std::fs::read(demo("ais/kystverket-2019-08-07.nm4")).unwrap();
+    let (half_a, half_b) = kyst.split_at(kyst.len() / 2);
+    // First connection: half the feed, then the feed goes away.
+    let (mut c, _) = tokio::time::timeout(Duration::from_secs(5), feed.accept())
+        .await
+        .unwrap()
+        .unwrap();
+    c.write_all(half_a).await.unwrap();
+    drop(c);
+    // The client comes back (after its 1 s backoff) and gets the rest.
+    let (mut c, _) = tokio::time::timeout(Duration::from_secs(10), feed.accept())
+        .await
+        .expect("the client reconnects")
+        .unwrap();
+    c.write_all(half_b).await.unwrap();
+    c.shutdown().await.unwrap();
+    // The followed file grows after the server opened it.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        &identity_change_lines(230_999_000, "ONE", "TWO", 1_735_120_800_000),
+    )
+    .unwrap();
+    drop(f);
+    let metrics_url = format!("{base}/metrics");
+    wait_for("both sources", 15, async || {
+        let (_, m) = get(&metrics_url, None).await;
+        let m = m.as_str().unwrap_or("").to_string();
+        metric(
+            &m,
+            "seawarden_source_lines_total{source=\"feed\",kind=\"tcp\"}",
+        ) >= 999.0
+            && metric(
+                &m,
+                "seawarden_source_lines_total{source=\"file\",kind=\"follow\"}",
+            ) >= 5.0
+    })
+    .await;
+    let (_, m) = get(&metrics_url, None).await;
+    let m = m.as_str().unwrap().to_string();
+    assert!(
+        metric(
+            &m,
+            "seawarden_source_connections_total{source=\"feed\",kind=\"tcp\"}"
+        ) >= 2.0,
+        "{m}"
+    );
+    wait_for("the followed file's vessel", 10, async || {
+        get(&format!("{base}/api/vessels/230999000"), None).await.0 == 200
+    })
+    .await;
+    assert_eq!(
+        get(&format!("{base}/api/vessels/230999000"), None).await.1["name"],
+        "TWO"
+    );
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
