@@ -914,3 +914,63 @@ async fn the_tcp_client_reconnects_and_a_followed_file_is_read_as_it_grows() {
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_serves_the_api_with_the_given_certificate() {
+    let dir = temp_dir("tls");
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert_pem, key_pem) = (cert.cert.pem(), cert.key_pair.serialize_pem());
+    std::fs::write(dir.join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.join("key.pem"), &key_pem).unwrap();
+    let mut config = base_config();
+    config.tls = Some((dir.join("cert.pem"), dir.join("key.pem")));
+    config.tokens = tokens();
+    let server = seawarden_serve::start(config).await.unwrap();
+    let port = server.addr().port();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert_pem.as_bytes()).unwrap())
+        .resolve("localhost", server.addr())
+        .build()
+        .unwrap();
+    let r = client
+        .get(format!("https://localhost:{port}/api/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    assert_eq!(v["status"], "ok");
+    let r = client
+        .get(format!("https://localhost:{port}/api/vessels"))
+        .bearer_auth(VIEWER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        client
+            .get(format!("https://localhost:{port}/api/vessels"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    // Plain HTTP on the TLS port gets no API.
+    let plain = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert!(plain
+        .get(format!("http://127.0.0.1:{port}/api/health"))
+        .send()
+        .await
+        .is_err());
+    // A key that does not parse is refused at start.
+    std::fs::write(dir.join("bad.pem"), "not a key").unwrap();
+    let mut bad = base_config();
+    bad.tls = Some((dir.join("cert.pem"), dir.join("bad.pem")));
+    assert!(seawarden_serve::start(bad).await.is_err());
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
