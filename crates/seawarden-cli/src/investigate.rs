@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{bail, Context as _, Result};
 use clap::Args;
 use seawarden_investigate::{
-    investigate, render_html, rfc3339, to_json, Context, Custody, Fault, Params, Query,
+    investigate, render_html, rfc3339, to_json, Context, Custody, Fault, Params, PriorAlert, Query,
     ReportInput, Target, TrackBuilder,
 };
 use seawarden_registry::{Ports, Watchlist};
@@ -174,8 +174,18 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
 
     let margin = (args.context_hours * 3_600_000.0) as i64;
     let (t0, t1) = (from_ms.saturating_sub(margin), to_ms.saturating_add(margin));
+    let mut alerts = Vec::new();
     let (positions, statics) = if let Some(dir) = &args.data {
-        read_store(dir, &target, &query, t0, t1, args.context_km, &mut custody)?
+        read_store(
+            dir,
+            &target,
+            &query,
+            t0,
+            t1,
+            args.context_km,
+            &mut custody,
+            &mut alerts,
+        )?
     } else {
         let mut tracks = TrackBuilder::new(t0, t1);
         for path in &args.input {
@@ -209,6 +219,7 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
     let ctx = Context {
         ports: Some(&ports),
         watchlist: Some(&watchlist),
+        alerts: &alerts,
     };
     let inv = investigate(&target, &query, &positions, &statics, ctx, &params);
     let analysed = started.elapsed() - loaded;
@@ -273,6 +284,7 @@ pub fn run(args: InvestigateArgs) -> Result<ExitCode> {
 /// Positions and statics from a store: the time range, inside the target's
 /// bounding box (or the fault's) widened by `context_km`; hashes the
 /// archive files of the days read.
+#[allow(clippy::too_many_arguments)]
 fn read_store(
     dir: &str,
     target: &Target,
@@ -281,6 +293,7 @@ fn read_store(
     t1: i64,
     context_km: f64,
     custody: &mut Custody,
+    alerts: &mut Vec<PriorAlert>,
 ) -> Result<(
     Vec<seawarden_track::PositionObs>,
     Vec<seawarden_track::StaticObs>,
@@ -314,6 +327,25 @@ fn read_store(
     let statics = store
         .statics(None, t0, end)
         .with_context(|| format!("cannot read static reports from {dir}"))?;
+    // Alerts the detectors stored (`seawarden replay --data`) in the window.
+    let q = seawarden_store::AlertQuery {
+        from_ms: Some(query.from_ms),
+        to_ms: Some(query.to_ms.saturating_add(1)),
+        ..Default::default()
+    };
+    for a in store
+        .alerts(&q)
+        .with_context(|| format!("cannot read alerts from {dir}"))?
+    {
+        alerts.push(PriorAlert {
+            kind: a.kind,
+            mmsi: a.mmsi,
+            start_ms: a.start_ms,
+            end_ms: a.end_ms,
+            score: a.score,
+            summary: a.summary,
+        });
+    }
     // Chain of custody: every archive file of the days read.
     let (d0, d1) = (t0.div_euclid(86_400_000), t1.div_euclid(86_400_000));
     for kind in ["positions", "statics"] {

@@ -86,6 +86,7 @@ fn main() {
     let ctx = Context {
         ports: Some(&ports),
         watchlist: None,
+        alerts: &[],
     };
     let params = Params::default();
     println!(

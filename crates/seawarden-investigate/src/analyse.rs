@@ -7,7 +7,7 @@ use seawarden_registry::{Ports, Watchlist};
 use seawarden_track::{Identity, PositionObs, StaticObs};
 
 use crate::model::{
-    rfc3339, Crossing, Gap, Investigation, PortCall, Suspect, TrackPoint, WatchHit,
+    rfc3339, Crossing, Gap, Investigation, PortCall, PriorAlert, Suspect, TrackPoint, WatchHit,
 };
 use crate::score::score;
 use crate::target::{boxes_meet, Query, Target};
@@ -93,6 +93,9 @@ pub struct Context<'a> {
     pub ports: Option<&'a Ports>,
     /// Watchlist; `None`: no watchlist factor.
     pub watchlist: Option<&'a Watchlist>,
+    /// Alerts raised earlier (e.g. stored by `seawarden replay --data`),
+    /// any order: those of a suspect overlapping the window are listed.
+    pub alerts: &'a [PriorAlert],
 }
 
 /// A cleaned report.
@@ -765,7 +768,32 @@ fn analyse(
     let flag = seawarden_registry::flag(mmsi);
     ev.flag = flag.and_then(|f| f.iso2.map(|iso| (iso.to_string(), f.country.clone())));
 
-    let (total, reasons) = score(&ev, params);
+    let mut alerts: Vec<PriorAlert> = ctx
+        .alerts
+        .iter()
+        .filter(|a| a.mmsi == mmsi && a.end_ms >= from && a.start_ms <= to)
+        .cloned()
+        .collect();
+    alerts.sort_by(|a, b| (a.start_ms, &a.kind).cmp(&(b.start_ms, &b.kind)));
+    let (total, mut reasons) = score(&ev, params);
+    if !alerts.is_empty() {
+        let d: Vec<String> = alerts
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} from {} (score {})",
+                    a.kind,
+                    rfc3339(a.start_ms),
+                    a.score
+                )
+            })
+            .collect();
+        reasons.push(crate::model::Reason {
+            factor: "alerts",
+            points: 0.0,
+            detail: format!("detector alerts, shown and not scored: {}", d.join("; ")),
+        });
+    }
 
     // Track for the report, thinned to at most `max_track_points`.
     let t0 = from.saturating_sub(params.margin_ms);
@@ -816,6 +844,7 @@ fn analyse(
         gaps: ev.gaps,
         last_port: ev.last_port,
         watchlist: ev.watch,
+        alerts,
         positions: ps.len(),
         track,
     })

@@ -29,7 +29,7 @@
 //! }
 //! let (positions, statics) = tracks.finish();
 //! let ports = seawarden_registry::Ports::north_europe();
-//! let ctx = Context { ports: Some(&ports), watchlist: None };
+//! let ctx = Context { ports: Some(&ports), watchlist: None, alerts: &[] };
 //! let inv = investigate(&target, &query, &positions, &statics, ctx, &Params::default());
 //! for s in &inv.suspects {
 //!     println!("{} {} {:.0}", s.rank, s.mmsi, s.score);
@@ -60,8 +60,8 @@ use std::fmt;
 pub use analyse::{investigate, Context, Params};
 pub use custody::{Custody, InputFile};
 pub use model::{
-    rfc3339, status_name, Crossing, Gap, Investigation, PortCall, Reason, Suspect, TrackPoint,
-    WatchHit,
+    rfc3339, status_name, Crossing, Gap, Investigation, PortCall, PriorAlert, Reason, Suspect,
+    TrackPoint, WatchHit,
 };
 pub use report::{escape, render_html, ReportInput};
 pub use score::caps;

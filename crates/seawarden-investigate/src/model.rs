@@ -93,6 +93,25 @@ pub struct WatchHit {
     pub matched_on: String,
 }
 
+/// An alert a detector raised earlier about the ship (from the store),
+/// shown with the evidence. It scores nothing: the detectors judge the same
+/// behaviours the factors already weigh.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorAlert {
+    /// Detector (`anchor_drag`, `ais_gap`, ...).
+    pub kind: String,
+    /// The vessel.
+    pub mmsi: u32,
+    /// Episode start, ms since the Unix epoch.
+    pub start_ms: i64,
+    /// Episode end (so far), ms.
+    pub end_ms: i64,
+    /// The detector's score, 0-100.
+    pub score: u8,
+    /// One sentence.
+    pub summary: String,
+}
+
 /// One named factor of the score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
@@ -164,6 +183,8 @@ pub struct Suspect {
     pub last_port: Option<PortCall>,
     /// Watchlist entries matched.
     pub watchlist: Vec<WatchHit>,
+    /// Detector alerts about the ship overlapping the window.
+    pub alerts: Vec<PriorAlert>,
     /// Reports of the ship used (after removing duplicates).
     pub positions: usize,
     /// The track in the window (plus the profile margin), for the report.

@@ -597,6 +597,21 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
             }
             h.push_str("</ul>\n");
         }
+        if !s.alerts.is_empty() {
+            h.push_str("<h3>Detector alerts</h3><ul>");
+            for a in &s.alerts {
+                let _ = write!(
+                    h,
+                    "<li>{} from {} to {} (score {}): {}</li>",
+                    escape(&a.kind),
+                    rfc3339(a.start_ms),
+                    rfc3339(a.end_ms),
+                    a.score,
+                    escape(&a.summary)
+                );
+            }
+            h.push_str("</ul>\n");
+        }
         if !s.crossings.is_empty() {
             h.push_str("<h3>Crossings</h3><table><tr><th>Line</th><th>Time (UTC)</th><th>Position</th><th>SOG before</th><th>at</th><th>lowest</th><th>after</th><th>Course change</th><th>Status</th><th>Reports</th></tr>");
             for c in &s.crossings {

@@ -124,6 +124,7 @@ fn run(positions: &[PositionObs], q: &Query) -> Investigation {
         Context {
             ports: Some(&ports),
             watchlist: None,
+            alerts: &[],
         },
         &Params::default(),
     )
@@ -359,6 +360,24 @@ fn watchlist_port_and_flag() {
         ..WatchEntry::default()
     }]);
     let ports = Ports::north_europe();
+    let alerts = vec![
+        PriorAlert {
+            kind: "anchor_drag".into(),
+            mmsi: 230_000_001,
+            start_ms: T0 + 70 * MIN,
+            end_ms: T0 + 170 * MIN,
+            score: 80,
+            summary: "drag".into(),
+        },
+        PriorAlert {
+            kind: "loitering".into(),
+            mmsi: 230_000_001,
+            start_ms: T0 - 48 * 60 * MIN,
+            end_ms: T0 - 47 * 60 * MIN,
+            score: 50,
+            summary: "long before".into(),
+        },
+    ];
     let params = Params {
         flags_of_interest: vec!["FI".into()],
         ..Params::default()
@@ -371,6 +390,7 @@ fn watchlist_port_and_flag() {
         Context {
             ports: Some(&ports),
             watchlist: Some(&list),
+            alerts: &alerts,
         },
         &params,
     );
@@ -396,6 +416,12 @@ fn watchlist_port_and_flag() {
         caps::FLAG_OF_INTEREST
     );
     assert_eq!(by(230_000_002).watchlist.len(), 1);
+    // The stored alert in the window is shown, scoring nothing; the one two days before is not.
+    let drag = by(230_000_001);
+    assert_eq!(drag.alerts.len(), 1);
+    let shown = drag.reasons.iter().find(|r| r.factor == "alerts").unwrap();
+    assert!(shown.points == 0.0 && shown.detail.contains("anchor_drag"));
+    assert!(by(230_000_002).alerts.is_empty());
     assert_eq!(r(by(230_000_002), "watchlist"), caps::WATCHLIST);
 }
 

@@ -63,6 +63,7 @@ fn investigate_scenario(name: &str) -> Case {
     let ctx = Context {
         ports: Some(&ports),
         watchlist: Some(&watchlist),
+        alerts: &[],
     };
     let inv = investigate(
         &target,
