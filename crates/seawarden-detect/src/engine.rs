@@ -136,6 +136,19 @@ pub struct EngineStats {
     pub alert_events: u64,
 }
 
+/// Memory the engine holds, in bytes (issue #3's target: under 1 KiB of
+/// hot state per vessel plus the bounded track history).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoryUse {
+    /// Vessels tracked.
+    pub vessels: usize,
+    /// Per-vessel state of the tracker, the engine and every detector
+    /// (records, table slots, buffers), track history excluded.
+    pub hot_bytes: usize,
+    /// Track history.
+    pub track_bytes: usize,
+}
+
 /// Tracker, world and detectors.
 pub struct Engine<W: World> {
     world: W,
@@ -187,6 +200,14 @@ impl<W: World> Engine<W> {
     /// Counts so far.
     pub fn stats(&self) -> EngineStats {
         self.stats
+    }
+
+    /// The memory held by vessel state (see [`MemoryUse`]).
+    pub fn memory(&self) -> MemoryUse {
+        let t = self.tracker.memory();
+        let facts = seawarden_track::map_table_bytes(&self.facts)
+            + self.facts.values().map(|f| f.flag.as_ref().map_or(0, |s| s.capacity()) + f.last_port.as_ref().map_or(0, |(a, b)| a.capacity() + b.capacity())).sum::<usize>();
+        MemoryUse { vessels: t.vessels, hot_bytes: t.hot_bytes + facts + self.detectors.heap_bytes(), track_bytes: t.track_bytes }
     }
 
     /// Processes one observation; observations must come in time order

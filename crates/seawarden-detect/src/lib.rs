@@ -25,5 +25,5 @@ pub mod world;
 
 pub use alert::{Alert, AlertKind, Factor};
 pub use config::Config;
-pub use engine::{Engine, EngineStats};
+pub use engine::{Engine, EngineStats, MemoryUse};
 pub use world::{EmptyWorld, InfraContact, InfraCrossing, PortRef, WatchHit, World};

@@ -82,6 +82,50 @@ pub trait World {
     fn zone_kind(&self, zone: u32) -> &str;
 }
 
+/// A borrowed world is a world: one loaded world can serve several engines
+/// in turn (benchmarks, re-runs).
+impl<T: World + ?Sized> World for &T {
+    fn infra_near(&self, lat: f64, lon: f64, out: &mut Vec<InfraContact>) {
+        (**self).infra_near(lat, lon, out)
+    }
+    fn infra_crossings(&self, a: (f64, f64), b: (f64, f64), out: &mut Vec<InfraCrossing>) {
+        (**self).infra_crossings(a, b, out)
+    }
+    fn zones_at(&self, lat: f64, lon: f64, out: &mut Vec<u32>) {
+        (**self).zones_at(lat, lon, out)
+    }
+    fn is_land(&self, lat: f64, lon: f64) -> bool {
+        (**self).is_land(lat, lon)
+    }
+    fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool {
+        (**self).near_coast(lat, lon, m)
+    }
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {
+        (**self).nearest_port(lat, lon, max_m)
+    }
+    fn watch(&self, mmsi: u32, imo: Option<u32>, name: &str) -> Option<WatchHit> {
+        (**self).watch(mmsi, imo, name)
+    }
+    fn flag(&self, mmsi: u32) -> Option<String> {
+        (**self).flag(mmsi)
+    }
+    fn infra_id(&self, feature: u32) -> &str {
+        (**self).infra_id(feature)
+    }
+    fn infra_name(&self, feature: u32) -> &str {
+        (**self).infra_name(feature)
+    }
+    fn zone_id(&self, zone: u32) -> &str {
+        (**self).zone_id(zone)
+    }
+    fn zone_name(&self, zone: u32) -> &str {
+        (**self).zone_name(zone)
+    }
+    fn zone_kind(&self, zone: u32) -> &str {
+        (**self).zone_kind(zone)
+    }
+}
+
 /// A world with nothing in it: no infrastructure, zones, land, ports or lists.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EmptyWorld;

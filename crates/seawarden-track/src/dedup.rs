@@ -45,6 +45,11 @@ impl Dedup {
         }
     }
 
+    /// Bytes held by the table of recent transmissions.
+    pub fn heap_bytes(&self) -> usize {
+        crate::fastmap::map_table_bytes(&self.seen)
+    }
+
     /// Transmissions remembered.
     pub fn len(&self) -> usize {
         self.seen.len()

@@ -68,3 +68,9 @@ impl Hasher for FxHasher {
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A `HashSet` with the Fx hasher.
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
+/// Bytes a map's table takes (slots and control bytes), not counting what its
+/// keys and values own on the heap.
+pub fn map_table_bytes<K, V, S>(m: &HashMap<K, V, S>) -> usize {
+    m.capacity() * (std::mem::size_of::<(K, V)>() + 1)
+}

@@ -77,6 +77,11 @@ impl CellGrid {
         }
     }
 
+    /// Bytes held: cell tables and entries.
+    pub fn heap_bytes(&self) -> usize {
+        crate::fastmap::map_table_bytes(&self.cells) + crate::fastmap::map_table_bytes(&self.where_is) + self.cells.values().map(|v| v.capacity() * std::mem::size_of::<GridEntry>()).sum::<usize>()
+    }
+
     /// Vessels in the grid.
     pub fn len(&self) -> usize {
         self.where_is.len()

@@ -22,9 +22,9 @@ mod tracker;
 mod vessel;
 
 pub use dedup::Dedup;
-pub use fastmap::{FastMap, FastSet, FxHasher};
+pub use fastmap::{map_table_bytes, FastMap, FastSet, FxHasher};
 pub use grid::{CellGrid, GridEntry};
 pub use observation::{Observation, PositionObs, StaticObs};
 pub use reorder::Reorder;
-pub use tracker::{Tracker, TrackerConfig, TrackerStats, Update};
+pub use tracker::{Tracker, TrackerConfig, TrackerMemory, TrackerStats, Update};
 pub use vessel::{mmsi_is_plausible, mmsi_is_special_station, Class, Identity, IdentityChange, TrackPoint, TrackRing, Vessel, VesselFlags};

@@ -25,6 +25,17 @@ impl Default for TrackerConfig {
     }
 }
 
+/// Memory held by a [`Tracker`], in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrackerMemory {
+    /// Vessels tracked.
+    pub vessels: usize,
+    /// Everything but the track history: vessel records, grid, duplicate filter.
+    pub hot_bytes: usize,
+    /// Track history (the bounded rings of points).
+    pub track_bytes: usize,
+}
+
 /// Counts of what the tracker did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrackerStats {
@@ -153,6 +164,14 @@ impl Tracker {
     /// (grid cells; the caller checks exact distance and recency).
     pub fn around(&self, lat: f64, lon: f64, radius_m: f64, f: impl FnMut(&GridEntry)) {
         self.grid.around(lat, lon, radius_m, f)
+    }
+
+    /// Memory the tracker holds: per-vessel state (vessel records, the
+    /// position grid, the duplicate filter) and track history.
+    pub fn memory(&self) -> TrackerMemory {
+        let track_bytes = self.vessels.values().map(|v| v.track.heap_bytes()).sum();
+        let hot_bytes = crate::fastmap::map_table_bytes(&self.vessels) + self.grid.heap_bytes() + self.dedup.heap_bytes();
+        TrackerMemory { vessels: self.vessels.len(), hot_bytes, track_bytes }
     }
 
     /// The counts so far.

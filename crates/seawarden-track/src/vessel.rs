@@ -202,6 +202,11 @@ impl TrackRing {
         }
     }
 
+    /// Bytes of points held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.points.capacity() * std::mem::size_of::<TrackPoint>()
+    }
+
     /// Points oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TrackPoint> + '_ {
         let (a, b) = self.points.split_at(self.head);

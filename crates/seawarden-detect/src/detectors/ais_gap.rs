@@ -203,3 +203,10 @@ impl AisGap {
         cx.episodes.end(k, p.time_ms);
     }
 }
+
+impl AisGap {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.open)
+    }
+}

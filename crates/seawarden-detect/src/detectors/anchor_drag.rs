@@ -163,3 +163,10 @@ impl AnchorDrag {
         record(st);
     }
 }
+
+impl AnchorDrag {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.state) + self.state.values().map(|s| s.history.capacity() * std::mem::size_of::<(u32, u16)>() + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
+    }
+}

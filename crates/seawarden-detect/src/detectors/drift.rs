@@ -65,3 +65,10 @@ impl Drift {
         );
     }
 }
+
+impl Drift {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.since)
+    }
+}

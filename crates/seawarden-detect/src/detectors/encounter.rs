@@ -125,3 +125,10 @@ impl Encounter {
         }
     }
 }
+
+impl Encounter {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.pairs) + seawarden_track::map_table_bytes(&self.partners) + self.partners.values().map(|v| v.capacity() * 4).sum::<usize>()
+    }
+}

@@ -62,3 +62,10 @@ impl IdentityChangeDetector {
         }
     }
 }
+
+impl IdentityChangeDetector {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.imo_owner) + seawarden_track::map_table_bytes(&self.shared_reported)
+    }
+}

@@ -120,3 +120,10 @@ impl Loitering {
         );
     }
 }
+
+impl Loitering {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.stays) + self.stays.values().map(|s| s.samples.capacity() * std::mem::size_of::<(i64, f32, f64, f64, f64)>()).sum::<usize>()
+    }
+}

@@ -51,6 +51,19 @@ impl Detectors {
         self.drift.on_position(cx, p, place);
     }
 
+    /// Bytes of per-vessel state held by all detectors.
+    pub fn heap_bytes(&self) -> usize {
+        self.loitering.heap_bytes()
+            + self.anchor_drag.heap_bytes()
+            + self.ais_gap.heap_bytes()
+            + self.spoofing.heap_bytes()
+            + self.encounter.heap_bytes()
+            + self.zone_entry.heap_bytes()
+            + self.identity_change.heap_bytes()
+            + self.repeated_crossing.heap_bytes()
+            + self.drift.heap_bytes()
+    }
+
     /// New identity data for `cx.vessel`.
     pub fn on_static<W: World>(&mut self, cx: &mut Cx<'_, W>, changes: &[IdentityChange], now_ms: i64) {
         self.identity_change.on_static(cx, changes, now_ms);

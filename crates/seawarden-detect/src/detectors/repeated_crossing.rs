@@ -66,3 +66,10 @@ impl RepeatedCrossing {
         }
     }
 }
+
+impl RepeatedCrossing {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.crossings) + self.crossings.values().map(|q| q.capacity() * std::mem::size_of::<CrossingAt>()).sum::<usize>()
+    }
+}

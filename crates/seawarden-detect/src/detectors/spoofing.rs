@@ -99,3 +99,10 @@ impl Spoofing {
         }
     }
 }
+
+impl Spoofing {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.state)
+    }
+}

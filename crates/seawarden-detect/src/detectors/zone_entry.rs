@@ -61,3 +61,10 @@ impl ZoneEntry {
         }
     }
 }
+
+impl ZoneEntry {
+    /// Bytes of per-vessel state held (tables and buffers).
+    pub fn heap_bytes(&self) -> usize {
+        seawarden_track::map_table_bytes(&self.inside) + self.inside.values().map(|v| v.capacity() * 4).sum::<usize>()
+    }
+}

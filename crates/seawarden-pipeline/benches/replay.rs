@@ -1,0 +1,176 @@
+//! Replay throughput beside decode-only throughput, measured in the same run
+//! on the same corpora (issue #3's target: 2 M messages/s per core end to
+//! end, every detector on, the full TeleGeography cable set and the OSM
+//! zones loaded).
+//!
+//! ```sh
+//! python3 scripts/replay-corpus.py /tmp/dma_1M.nmea
+//! ../shared/bench/peers corpus          # /tmp/seawarden-peers/corpus
+//! cargo bench -p seawarden-pipeline --bench replay [-- FILE...]
+//! ```
+//!
+//! The world is the one of `docs/benchmarks.md`: TeleGeography cables, Sodir
+//! pipelines, OSM territorial seas of northern Europe and Natural Earth
+//! 1:10m land, from `shared/data` beside the repository. Each corpus is read
+//! into memory first, so the figures leave out disk I/O; each figure is the
+//! best of `SEAWARDEN_BENCH_REPS` runs (default 3) in CPU time of this
+//! thread (`/proc/thread-self/schedstat`; wall time elsewhere), which a
+//! busy machine disturbs less than wall time. Prints a table; asserts
+//! nothing.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use seawarden_ais::{Decoder, Event};
+use seawarden_detect::Config;
+use seawarden_pipeline::{GeoWorld, Pipeline, WorldSpec};
+
+const DATA: &str = "../../../shared/data";
+
+const DEFAULT_CORPORA: [&str; 3] = ["/tmp/dma_1M.nmea", "/tmp/seawarden-peers/corpus/synth_1M_tagged.nmea", "/tmp/seawarden-peers/corpus/real_1M_tagged.nmea"];
+
+/// CPU time of this thread in seconds, or wall time since `start` where the
+/// kernel does not tell.
+struct Clock {
+    start: Instant,
+}
+
+impl Clock {
+    fn now(&self) -> f64 {
+        if let Ok(s) = std::fs::read_to_string("/proc/thread-self/schedstat") {
+            if let Some(ns) = s.split_whitespace().next().and_then(|x| x.parse::<u64>().ok()) {
+                return ns as f64 / 1e9;
+            }
+        }
+        self.start.elapsed().as_secs_f64()
+    }
+
+    /// Seconds taken by `f`, and its result.
+    fn time<T>(&self, f: impl FnOnce() -> T) -> (T, f64) {
+        let t = self.now();
+        let v = f();
+        (v, self.now() - t)
+    }
+}
+
+fn lines(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    buf.split(|&c| c == b'\n')
+}
+
+/// Decodes every line; returns the messages decoded.
+fn decode(buf: &[u8]) -> u64 {
+    let mut d = Decoder::new();
+    let mut n = 0u64;
+    for line in lines(buf) {
+        d.feed(line, &mut |e| {
+            if let Event::Message(m) = e {
+                black_box(m);
+                n += 1;
+            }
+        });
+    }
+    d.finish(&mut |_| {});
+    n
+}
+
+struct Replayed {
+    messages: u64,
+    vessels: usize,
+    alert_events: u64,
+    alert_bytes: usize,
+    hot_bytes_per_vessel: f64,
+}
+
+/// The whole pipeline, alerts serialised as `replay` writes them.
+fn replay(world: &GeoWorld, buf: &[u8]) -> Replayed {
+    let mut p = Pipeline::new(world, Config::default(), 60_000);
+    let mut alert_events = 0;
+    let mut alert_bytes = 0;
+    let mut emit = |p: &mut Pipeline<&GeoWorld>| {
+        for a in p.drain_alerts() {
+            alert_events += 1;
+            alert_bytes += a.to_json().len() + 1;
+        }
+    };
+    for line in lines(buf) {
+        p.feed_line(line, &mut |_| {});
+        emit(&mut p);
+    }
+    p.finish(&mut |_| {});
+    emit(&mut p);
+    let messages = p.decoder_stats().messages();
+    let vessels = p.engine().tracker().len();
+    let mem = p.engine().memory();
+    let r = Replayed { messages, vessels, alert_events, alert_bytes, hot_bytes_per_vessel: mem.hot_bytes as f64 / mem.vessels.max(1) as f64 };
+    // Dropping the state is not part of a replay (the binary exits instead).
+    std::mem::forget(p);
+    r
+}
+
+fn main() {
+    if !std::path::Path::new(DATA).exists() {
+        eprintln!("{DATA} not found: run from the crate directory with shared/ beside the repository");
+        return;
+    }
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let corpora: Vec<String> = if args.is_empty() { DEFAULT_CORPORA.iter().map(|s| s.to_string()).collect() } else { args };
+    let reps: usize = std::env::var("SEAWARDEN_BENCH_REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let clock = Clock { start: Instant::now() };
+    let spec = WorldSpec {
+        infra: vec![format!("{DATA}/infrastructure/telegeography/cable-geo.json"), format!("{DATA}/infrastructure/sodir/pipLine_wgs84.geojson")],
+        zones: vec![format!("{DATA}/boundaries/osm/countries-maritime-10m_north-europe_clip.geojson")],
+        land: Some(format!("{DATA}/boundaries/natural_earth/ne_10m_land.json.gz")),
+        ..WorldSpec::default()
+    };
+    let (world, load_s) = clock.time(|| GeoWorld::load(&spec));
+    let world = match world {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("cannot load the world: {e:#}");
+            return;
+        }
+    };
+    println!("world loaded in {load_s:.2} s CPU (cables, pipelines, territorial seas, land)");
+    println!();
+    println!("| corpus | messages | decode M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for path in &corpora {
+        let buf = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("skipping {path}: {e}");
+                continue;
+            }
+        };
+        let name = std::path::Path::new(path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+        let mut decode_s = f64::MAX;
+        let mut replay_s = f64::MAX;
+        let mut decoded = 0;
+        let mut last = None;
+        for _ in 0..reps {
+            let (n, s) = clock.time(|| decode(&buf));
+            decoded = n;
+            decode_s = decode_s.min(s);
+            let (r, s) = clock.time(|| replay(&world, &buf));
+            replay_s = replay_s.min(s);
+            last = Some(r);
+        }
+        let r = last.expect("at least one run");
+        if r.messages != decoded {
+            eprintln!("warning: replay decoded {} messages, decode-only {decoded}", r.messages);
+        }
+        let m = r.messages as f64;
+        println!(
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) |",
+            r.messages,
+            decoded as f64 / decode_s / 1e6,
+            m / replay_s / 1e6,
+            decode_s / replay_s,
+            m / (replay_s + load_s) / 1e6,
+            r.vessels,
+            r.hot_bytes_per_vessel,
+            r.alert_events,
+            r.alert_bytes / 1000
+        );
+    }
+}
