@@ -15,8 +15,9 @@
 //! into memory first, so the figures leave out disk I/O; each figure is the
 //! best of `SEAWARDEN_BENCH_REPS` runs (default 3) in CPU time of this
 //! thread (`/proc/thread-self/schedstat`; wall time elsewhere), which a
-//! busy machine disturbs less than wall time. Prints a table; asserts
-//! nothing.
+//! busy machine disturbs less than wall time. `SEAWARDEN_BENCH_WATCHLIST`
+//! adds a watchlist CSV. Prints a table, with a digest of the alerts to
+//! check that a change leaves them byte-identical; asserts nothing.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -78,6 +79,8 @@ struct Replayed {
     vessels: usize,
     alert_events: u64,
     alert_bytes: usize,
+    /// FNV-1a of the alerts' JSON Lines: equal digests, byte-identical alerts.
+    alert_digest: u64,
     hot_bytes_per_vessel: f64,
 }
 
@@ -86,10 +89,15 @@ fn replay(world: &GeoWorld, buf: &[u8]) -> Replayed {
     let mut p = Pipeline::new(world, Config::default(), 60_000);
     let mut alert_events = 0;
     let mut alert_bytes = 0;
+    let mut alert_digest = 0xcbf2_9ce4_8422_2325u64;
     let mut emit = |p: &mut Pipeline<&GeoWorld>| {
         for a in p.drain_alerts() {
             alert_events += 1;
-            alert_bytes += a.to_json().len() + 1;
+            let json = a.to_json();
+            alert_bytes += json.len() + 1;
+            for b in json.bytes().chain([b'\n']) {
+                alert_digest = (alert_digest ^ b as u64).wrapping_mul(0x100_0000_01b3);
+            }
         }
     };
     for line in lines(buf) {
@@ -101,7 +109,7 @@ fn replay(world: &GeoWorld, buf: &[u8]) -> Replayed {
     let messages = p.decoder_stats().messages();
     let vessels = p.engine().tracker().len();
     let mem = p.engine().memory();
-    let r = Replayed { messages, vessels, alert_events, alert_bytes, hot_bytes_per_vessel: mem.hot_bytes as f64 / mem.vessels.max(1) as f64 };
+    let r = Replayed { messages, vessels, alert_events, alert_bytes, alert_digest, hot_bytes_per_vessel: mem.hot_bytes as f64 / mem.vessels.max(1) as f64 };
     // Dropping the state is not part of a replay (the binary exits instead).
     std::mem::forget(p);
     r
@@ -120,6 +128,7 @@ fn main() {
         infra: vec![format!("{DATA}/infrastructure/telegeography/cable-geo.json"), format!("{DATA}/infrastructure/sodir/pipLine_wgs84.geojson")],
         zones: vec![format!("{DATA}/boundaries/osm/countries-maritime-10m_north-europe_clip.geojson")],
         land: Some(format!("{DATA}/boundaries/natural_earth/ne_10m_land.json.gz")),
+        watchlist: std::env::var("SEAWARDEN_BENCH_WATCHLIST").into_iter().collect(),
         ..WorldSpec::default()
     };
     let (world, load_s) = clock.time(|| GeoWorld::load(&spec));
@@ -132,8 +141,8 @@ fn main() {
     };
     println!("world loaded in {load_s:.2} s CPU (cables, pipelines, territorial seas, land)");
     println!();
-    println!("| corpus | messages | decode M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| corpus | messages | decode M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events | alerts digest |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for path in &corpora {
         let buf = match std::fs::read(path) {
             Ok(b) => b,
@@ -161,7 +170,7 @@ fn main() {
         }
         let m = r.messages as f64;
         println!(
-            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) |",
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) | {:016x} |",
             r.messages,
             decoded as f64 / decode_s / 1e6,
             m / replay_s / 1e6,
@@ -170,7 +179,8 @@ fn main() {
             r.vessels,
             r.hot_bytes_per_vessel,
             r.alert_events,
-            r.alert_bytes / 1000
+            r.alert_bytes / 1000,
+            r.alert_digest
         );
     }
 }

@@ -24,7 +24,8 @@ pub struct GridEntry {
 #[derive(Debug, Default)]
 pub struct CellGrid {
     cells: FastMap<(i32, i32), Vec<GridEntry>>,
-    where_is: FastMap<u32, (i32, i32)>,
+    /// Each vessel's cell and its index in the cell's list.
+    where_is: FastMap<u32, ((i32, i32), u32)>,
 }
 
 fn cell_of(lat: f64, lon: f64) -> (i32, i32) {
@@ -44,20 +45,30 @@ impl CellGrid {
     /// Records a vessel's latest position.
     pub fn update(&mut self, e: GridEntry) {
         let cell = cell_of(e.lat, e.lon);
-        if let Some(old) = self.where_is.insert(e.mmsi, cell) {
-            if old != cell {
-                if let Some(v) = self.cells.get_mut(&old) {
-                    v.retain(|x| x.mmsi != e.mmsi);
-                    if v.is_empty() {
-                        self.cells.remove(&old);
+        if let Some(&(old, i)) = self.where_is.get(&e.mmsi) {
+            if let Some(v) = self.cells.get_mut(&old) {
+                if old == cell {
+                    // The common case: still in the same cell, updated in place.
+                    v[i as usize] = e;
+                    return;
+                }
+                // Removed keeping the order of the others (queries see a
+                // cell's vessels in the order they arrived there).
+                v.remove(i as usize);
+                if v.is_empty() {
+                    self.cells.remove(&old);
+                } else {
+                    for x in &v[i as usize..] {
+                        if let Some(w) = self.where_is.get_mut(&x.mmsi) {
+                            w.1 -= 1;
+                        }
                     }
                 }
-            } else if let Some(x) = self.cells.get_mut(&cell).and_then(|v| v.iter_mut().find(|x| x.mmsi == e.mmsi)) {
-                *x = e;
-                return;
             }
         }
-        self.cells.entry(cell).or_default().push(e);
+        let v = self.cells.entry(cell).or_default();
+        self.where_is.insert(e.mmsi, (cell, v.len() as u32));
+        v.push(e);
     }
 
     /// Calls `f` with every vessel whose latest position is within about
@@ -96,6 +107,57 @@ impl CellGrid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The grid against a plain list of every vessel's latest position, in
+    /// the order each arrived in its cell, over random moves.
+    #[test]
+    fn matches_a_plain_list_over_random_moves() {
+        let mut g = CellGrid::new();
+        let mut plain: Vec<(GridEntry, u64)> = Vec::new();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for step in 0..20_000u64 {
+            let mmsi = (rnd() % 300) as u32;
+            let (lat, lon) = (59.0 + (rnd() % 1000) as f64 / 2000.0, 20.0 + (rnd() % 1000) as f64 / 1000.0);
+            let e = GridEntry { mmsi, time_ms: step as i64, lat, lon, sog: None };
+            match plain.iter_mut().find(|(x, _)| x.mmsi == mmsi) {
+                Some((x, arrived)) => {
+                    if cell_of(x.lat, x.lon) != cell_of(lat, lon) {
+                        *arrived = step;
+                    }
+                    *x = e;
+                }
+                None => plain.push((e, step)),
+            }
+            g.update(e);
+            if step % 97 == 0 {
+                let (qlat, qlon) = (59.0 + (rnd() % 1000) as f64 / 2000.0, 20.0 + (rnd() % 1000) as f64 / 1000.0);
+                let mut got = Vec::new();
+                g.around(qlat, qlon, 3_000.0, |x| got.push(*x));
+                let mut by_cell: Vec<_> = got.iter().map(|x| (cell_of(x.lat, x.lon), x.mmsi)).collect();
+                by_cell.sort_by_key(|c| c.0);
+                for w in got.windows(2) {
+                    let (a, b) = (cell_of(w[0].lat, w[0].lon), cell_of(w[1].lat, w[1].lon));
+                    if a == b {
+                        let arrival = |m: u32| plain.iter().find(|(x, _)| x.mmsi == m).map(|p| p.1);
+                        assert!(arrival(w[0].mmsi) <= arrival(w[1].mmsi), "order of arrival within a cell");
+                    }
+                }
+                for x in &got {
+                    assert!(plain.iter().any(|(p, _)| p == x), "only latest positions");
+                }
+                let cells: std::collections::HashSet<_> = by_cell.iter().map(|c| c.0).collect();
+                let expected = plain.iter().filter(|(p, _)| cells.contains(&cell_of(p.lat, p.lon))).count();
+                assert_eq!(got.len(), expected, "every vessel of the cells visited");
+            }
+        }
+        assert_eq!(g.len(), plain.len());
+    }
 
     #[test]
     fn finds_neighbours_and_follows_moves() {

@@ -77,6 +77,9 @@ pub struct AisGap {
     /// Last fix, neighbours heard, and the episode's observation (re-held
     /// every minute so that a long gap is not closed as idle).
     open: FastMap<u32, (PositionObs, usize, Observation)>,
+    /// Silent ships found in port or fading out of range, with the time they
+    /// were last heard when that was decided.
+    excused: FastMap<u32, i64>,
 }
 
 fn key(mmsi: u32, start_ms: i64) -> EpisodeKey {
@@ -109,22 +112,29 @@ impl AisGap {
         }
         let mut found = Vec::new();
         for v in tracker.vessels() {
-            let Some(last) = v.last else { continue };
-            if !v.class.is_ship() || self.open.contains_key(&v.mmsi) || v.flags.invalid_mmsi {
-                continue;
-            }
+            // Cheapest tests first: most ships were heard within the minute.
             let silent = now_ms - v.last_seen_ms;
             // Ships silent for a day are no longer watched here; if they come
             // back, the gap is judged then (`on_position`).
-            if silent < threshold_ms(cfg, v.class, &last) || silent > STALE_MS {
+            if silent > STALE_MS || !v.class.is_ship() || v.flags.invalid_mmsi {
                 continue;
             }
-            if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) || fading(v, &last) {
+            let Some(last) = v.last.as_ref() else { continue };
+            if silent < threshold_ms(cfg, v.class, last) || self.open.contains_key(&v.mmsi) {
                 continue;
             }
-            let heard = neighbours_heard(tracker, cfg, &last);
+            // In port or fading out of range: the answer cannot change until
+            // the ship is heard again, so it is not worked out every minute.
+            if self.excused.get(&v.mmsi) == Some(&v.last_seen_ms) {
+                continue;
+            }
+            if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) || fading(v, last) {
+                self.excused.insert(v.mmsi, v.last_seen_ms);
+                continue;
+            }
+            let heard = neighbours_heard(tracker, cfg, last);
             if heard >= cfg.ais_gap.min_neighbours_heard {
-                found.push((v.mmsi, last, heard, v.name().to_string()));
+                found.push((v.mmsi, *last, heard, v.name().to_string()));
             }
         }
         found.sort_by_key(|f| f.0);
@@ -207,6 +217,6 @@ impl AisGap {
 impl AisGap {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.open)
+        seawarden_track::map_table_bytes(&self.open) + seawarden_track::map_table_bytes(&self.excused)
     }
 }

@@ -40,6 +40,8 @@ struct State {
 #[derive(Default)]
 pub struct AnchorDrag {
     state: FastMap<u32, State>,
+    /// Reused for the baseline's median (no allocation per position).
+    scratch: Vec<f64>,
 }
 
 impl AnchorDrag {
@@ -81,9 +83,11 @@ impl AnchorDrag {
         // Baseline: cruising speeds before the slowdown (samples while slow are excluded).
         let baseline = {
             let until = st.slow.map_or(u32::MAX, |s| (s.0 / 1000).max(0) as u32);
-            let mut speeds: Vec<f64> = st.history.iter().map(|h| (h.0, h.1 as f64 / 10.0)).filter(|h| h.0 < until && h.1 >= cfg.min_baseline_kn * 0.5).map(|h| h.1).collect();
+            let speeds = &mut self.scratch;
+            speeds.clear();
+            speeds.extend(st.history.iter().map(|h| (h.0, h.1 as f64 / 10.0)).filter(|h| h.0 < until && h.1 >= cfg.min_baseline_kn * 0.5).map(|h| h.1));
             if speeds.len() >= 5 {
-                median(&mut speeds)
+                median(speeds)
             } else {
                 None
             }
