@@ -1,6 +1,7 @@
 //! The archive read by analysts' tools: pyarrow (pandas/GeoPandas use it)
 //! and DuckDB, when python3 has them (`pip install duckdb pyarrow`; CI
-//! installs both). Without them the test says so and checks nothing else.
+//! installs both). Without them the test says so and checks nothing else,
+//! unless `SEAWARDEN_REQUIRE_ENGINES=1` (set by `.ci/run`): then it fails.
 
 use std::path::Path;
 use std::process::Command;
@@ -16,6 +17,11 @@ fn pyarrow_and_duckdb_read_the_archive() {
         .map(|s| s.success())
         .unwrap_or(false);
     if !have {
+        assert_ne!(
+            std::env::var("SEAWARDEN_REQUIRE_ENGINES").as_deref(),
+            Ok("1"),
+            "SEAWARDEN_REQUIRE_ENGINES=1 and python3 cannot import pyarrow and duckdb"
+        );
         eprintln!(
             "SKIPPED: python3 with pyarrow and duckdb not found (pip install duckdb pyarrow)"
         );
