@@ -90,6 +90,7 @@ if NATS="${SEAWARDEN_NATS_SERVER:-$(command -v nats-server || true)}" && [ -n "$
   echo "nats-server: $NCPU s CPU = $(python3 -c "print(f'{$N / max($NCPU, 1e-9):,.0f}')") msgs/cpu_s; cluster wall time from ingest start to the last worker's end: $(python3 -c "print(f'{$END - $START:.2f}')") s"
   "$BIN" bus alerts --bus "$URL" --out "$WORK/bus-alerts.jsonl" 2>/dev/null
   echo "alert events: replay $(wc -l <"$WORK/alerts.jsonl"), bus $(wc -l <"$WORK/bus-alerts.jsonl")"
+  echo "JetStream file storage after the run (observations twice: partition and all, plus alerts): $(du -sb "$WORK/nats" | cut -f1) bytes = $(python3 -c "print(f'{$(du -sb "$WORK/nats" | cut -f1) / $N:.1f}')") bytes/message"
   kill $NPID
 else
   echo "no nats-server: bus figures skipped"
