@@ -6,7 +6,8 @@
 //! leaves this machine and checks that the map renders offline, vessels
 //! appear and an alert opens its evidence. `.ci/run` installs Chromium and
 //! runs `npm ci` there; this test runs `npm ci` itself when `node_modules` is
-//! missing. It is skipped, loudly, only when Chromium is not installed.
+//! missing. It is skipped, loudly, only when Chromium is not installed and
+//! `SEAWARDEN_REQUIRE_BROWSER=1` is not set (`.ci/run` sets it).
 //!
 //! `SEAWARDEN_SCREENSHOTS=1` writes the screenshots to `docs/screenshots/`
 //! (otherwise to a scratch directory).
@@ -56,6 +57,9 @@ fn wait_with_deadline(child: &mut Child, limit: Duration) -> Option<std::process
 #[test]
 fn web_map_renders_offline_in_headless_chromium() {
     let Some(chromium) = chromium() else {
+        if std::env::var("SEAWARDEN_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("Chromium is not installed and SEAWARDEN_REQUIRE_BROWSER=1");
+        }
         eprintln!(
             "\n\n!!!!!!!! SKIPPED: the web map browser test needs Chromium (/usr/bin/chromium or $CHROMIUM).\n\
              !!!!!!!! Install it with: apt-get install chromium chromium-driver (.ci/run does).\n\n"
