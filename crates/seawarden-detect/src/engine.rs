@@ -1,8 +1,6 @@
 //! The engine: tracker, world and detectors, fed with time-ordered
 //! observations, producing alert events.
 
-use seawarden_track::FastMap;
-
 use seawarden_track::{Observation, PositionObs, Tracker, TrackerConfig, Update, Vessel};
 use serde_json::{json, Map, Value};
 
@@ -55,6 +53,9 @@ pub struct Cx<'a, W: World> {
     pub tracker: &'a Tracker,
     /// The vessel.
     pub vessel: &'a Vessel,
+    /// The vessel's slot in the tracker: detectors keep their per-vessel
+    /// state in a [`seawarden_track::PerVessel`] indexed by it.
+    pub slot: usize,
     /// Cached facts about the vessel.
     pub facts: &'a VesselFacts,
     /// Where alert episodes go.
@@ -154,7 +155,8 @@ pub struct Engine<W: World> {
     world: W,
     config: Config,
     tracker: Tracker,
-    facts: FastMap<u32, VesselFacts>,
+    /// By vessel slot.
+    facts: Vec<VesselFacts>,
     detectors: Detectors,
     episodes: Episodes,
     place: Place,
@@ -177,7 +179,7 @@ impl<W: World> Engine<W> {
             world,
             config,
             tracker: Tracker::new(TrackerConfig::default()),
-            facts: FastMap::default(),
+            facts: Vec::new(),
             detectors: Detectors::default(),
             episodes,
             place: Place::default(),
@@ -205,8 +207,8 @@ impl<W: World> Engine<W> {
     /// The memory held by vessel state (see [`MemoryUse`]).
     pub fn memory(&self) -> MemoryUse {
         let t = self.tracker.memory();
-        let facts = seawarden_track::map_table_bytes(&self.facts)
-            + self.facts.values().map(|f| f.flag.as_ref().map_or(0, |s| s.capacity()) + f.last_port.as_ref().map_or(0, |(a, b)| a.capacity() + b.capacity())).sum::<usize>();
+        let facts = self.facts.capacity() * std::mem::size_of::<VesselFacts>()
+            + self.facts.iter().map(|f| f.flag.as_ref().map_or(0, |s| s.capacity()) + f.last_port.as_ref().map_or(0, |(a, b)| a.capacity() + b.capacity())).sum::<usize>();
         MemoryUse { vessels: t.vessels, hot_bytes: t.hot_bytes + facts + self.detectors.heap_bytes(), track_bytes: t.track_bytes }
     }
 
@@ -219,14 +221,20 @@ impl<W: World> Engine<W> {
         let world = &self.world;
         // On land, and not in a port: harbour basins are often inside the
         // generalised coastline.
-        let update = self.tracker.apply(obs, |lat, lon| world.is_land(lat, lon) && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none());
+        let (update, slot) = self.tracker.apply_at(obs, |lat, lon| world.is_land(lat, lon) && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none());
         let mmsi = obs.mmsi();
-        let Some(vessel) = self.tracker.vessel(mmsi) else { return };
-        let facts = self.facts.entry(mmsi).or_insert_with(|| VesselFacts { flag: self.world.flag(mmsi), ..VesselFacts::default() });
+        let Some(slot) = slot else { return };
+        let Some(vessel) = self.tracker.vessel_at(slot) else { return };
+        // Slots are dense: a new vessel's facts come next.
+        while self.facts.len() <= slot {
+            let m = self.tracker.vessel_at(self.facts.len()).map_or(mmsi, |v| v.mmsi);
+            self.facts.push(VesselFacts { flag: self.world.flag(m), ..VesselFacts::default() });
+        }
+        let facts = &mut self.facts[slot];
         match (&update, obs) {
             (Update::Static { changes }, Observation::Static(_)) => {
                 facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name());
-                let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, facts, episodes: &mut self.episodes };
+                let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };
                 self.detectors.on_static(&mut cx, changes, t);
             }
             (Update::Position { previous, on_land }, Observation::Position(p)) => {
@@ -239,7 +247,7 @@ impl<W: World> Engine<W> {
                         facts.last_port = Some((port.name, port.country));
                     }
                 }
-                let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, facts, episodes: &mut self.episodes };
+                let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };
                 self.detectors.on_position(&mut cx, p, previous.as_ref(), &self.place, *on_land);
             }
             _ => {}

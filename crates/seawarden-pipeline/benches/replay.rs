@@ -74,6 +74,28 @@ fn decode(buf: &[u8]) -> u64 {
     n
 }
 
+/// Decodes every line into observations and restores time order, without
+/// tracking or detecting: the share of the pipeline before the engine.
+fn observations(buf: &[u8]) -> u64 {
+    let mut p = Pipeline::new(seawarden_detect::EmptyWorld, Config::default(), 60_000);
+    let mut reorder = seawarden_track::Reorder::new(60_000);
+    let mut n = 0u64;
+    for line in lines(buf) {
+        p.decode_line(line, &mut |o| {
+            reorder.push(o.time_ms(), o, |_, o| {
+                black_box(o);
+                n += 1;
+            })
+        });
+    }
+    reorder.flush(|_, o| {
+        black_box(o);
+        n += 1;
+    });
+    black_box(n);
+    p.decoder_stats().messages()
+}
+
 struct Replayed {
     messages: u64,
     vessels: usize,
@@ -141,8 +163,8 @@ fn main() {
     };
     println!("world loaded in {load_s:.2} s CPU (cables, pipelines, territorial seas, land)");
     println!();
-    println!("| corpus | messages | decode M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events | alerts digest |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| corpus | messages | decode M msg/s | decode+reorder M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events | alerts digest |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for path in &corpora {
         let buf = match std::fs::read(path) {
             Ok(b) => b,
@@ -154,12 +176,15 @@ fn main() {
         let name = std::path::Path::new(path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
         let mut decode_s = f64::MAX;
         let mut replay_s = f64::MAX;
+        let mut obs_s = f64::MAX;
         let mut decoded = 0;
         let mut last = None;
         for _ in 0..reps {
             let (n, s) = clock.time(|| decode(&buf));
             decoded = n;
             decode_s = decode_s.min(s);
+            let (_, s) = clock.time(|| observations(&buf));
+            obs_s = obs_s.min(s);
             let (r, s) = clock.time(|| replay(&world, &buf));
             replay_s = replay_s.min(s);
             last = Some(r);
@@ -170,9 +195,10 @@ fn main() {
         }
         let m = r.messages as f64;
         println!(
-            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) | {:016x} |",
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) | {:016x} |",
             r.messages,
             decoded as f64 / decode_s / 1e6,
+            m / obs_s / 1e6,
             m / replay_s / 1e6,
             decode_s / replay_s,
             m / (replay_s + load_s) / 1e6,

@@ -9,7 +9,9 @@
 //!   order within a window, and drops the copies of one transmission heard by
 //!   several stations ([`Dedup`]).
 //! - [`Tracker`] keeps the [`Vessel`]s and a spatial grid of recent
-//!   positions, so that "who else is near here?" is cheap.
+//!   positions, so that "who else is near here?" is cheap. Each vessel has
+//!   a dense slot (0, 1, 2, ... in the order first heard); other per-vessel
+//!   state lives in a [`PerVessel`] indexed by it.
 //!
 //! Like the codec, the crate reads no clock: time comes from the data.
 
@@ -18,6 +20,7 @@ mod fastmap;
 mod grid;
 mod observation;
 mod reorder;
+mod slots;
 mod tracker;
 mod vessel;
 
@@ -26,5 +29,6 @@ pub use fastmap::{map_table_bytes, FastMap, FastSet, FxHasher};
 pub use grid::{CellGrid, GridEntry};
 pub use observation::{Observation, PositionObs, StaticObs};
 pub use reorder::Reorder;
+pub use slots::PerVessel;
 pub use tracker::{Tracker, TrackerConfig, TrackerMemory, TrackerStats, Update};
 pub use vessel::{mmsi_is_plausible, mmsi_is_special_station, Class, Identity, IdentityChange, TrackPoint, TrackRing, Vessel, VesselFlags};

@@ -76,7 +76,10 @@ pub enum Update {
 #[derive(Debug)]
 pub struct Tracker {
     config: TrackerConfig,
-    vessels: FastMap<u32, Vessel>,
+    /// Vessels by slot, in the order first heard.
+    vessels: Vec<Vessel>,
+    /// MMSI to slot.
+    slots: FastMap<u32, u32>,
     dedup: Dedup,
     grid: CellGrid,
     stats: TrackerStats,
@@ -85,22 +88,38 @@ pub struct Tracker {
 impl Tracker {
     /// An empty tracker.
     pub fn new(config: TrackerConfig) -> Self {
-        Tracker { config, vessels: FastMap::default(), dedup: Dedup::new(config.dedup_window_ms), grid: CellGrid::new(), stats: TrackerStats::default() }
+        Tracker { config, vessels: Vec::new(), slots: FastMap::default(), dedup: Dedup::new(config.dedup_window_ms), grid: CellGrid::new(), stats: TrackerStats::default() }
     }
 
     /// Applies an observation. `is_land` tells whether a position is on land.
     pub fn apply(&mut self, obs: &Observation, is_land: impl Fn(f64, f64) -> bool) -> Update {
+        self.apply_at(obs, is_land).0
+    }
+
+    /// The slot of `mmsi`, creating its vessel if it is new.
+    fn slot_for(&mut self, mmsi: u32, class: Class, time_ms: i64) -> usize {
+        let n = self.vessels.len();
+        let slot = *self.slots.entry(mmsi).or_insert(n as u32) as usize;
+        if slot == n {
+            self.vessels.push(Vessel::new(mmsi, class, time_ms, self.config.track_capacity));
+        }
+        slot
+    }
+
+    /// Applies an observation, like [`Tracker::apply`], and gives the
+    /// vessel's slot (`None` for a duplicate: it was not looked up).
+    pub fn apply_at(&mut self, obs: &Observation, is_land: impl Fn(f64, f64) -> bool) -> (Update, Option<usize>) {
         if self.dedup.is_duplicate(obs.payload_hash(), obs.mmsi(), obs.time_ms()) {
             self.stats.duplicates += 1;
-            return Update::Duplicate;
+            return (Update::Duplicate, None);
         }
-        let capacity = self.config.track_capacity;
         match obs {
             Observation::Position(p) => {
-                let v = self.vessels.entry(p.mmsi).or_insert_with(|| Vessel::new(p.mmsi, p.class, p.time_ms, capacity));
+                let slot = self.slot_for(p.mmsi, p.class, p.time_ms);
+                let v = &mut self.vessels[slot];
                 if v.last.is_some_and(|l| p.time_ms < l.time_ms) {
                     self.stats.out_of_order += 1;
-                    return Update::OutOfOrder;
+                    return (Update::OutOfOrder, Some(slot));
                 }
                 self.stats.applied += 1;
                 if v.flags.invalid_mmsi {
@@ -121,33 +140,45 @@ impl Tracker {
                     v.track.push(TrackPoint::from(p));
                     self.grid.update(GridEntry { mmsi: p.mmsi, time_ms: p.time_ms, lat: p.lat, lon: p.lon, sog: p.sog });
                 }
-                Update::Position { previous, on_land }
+                (Update::Position { previous, on_land }, Some(slot))
             }
             Observation::Static(s) => {
-                let v = self.vessels.entry(s.mmsi).or_insert_with(|| Vessel::new(s.mmsi, s.class, s.time_ms, capacity));
+                let slot = self.slot_for(s.mmsi, s.class, s.time_ms);
+                let v = &mut self.vessels[slot];
                 self.stats.applied += 1;
                 v.messages += 1;
                 v.last_seen_ms = v.last_seen_ms.max(s.time_ms);
-                Update::Static { changes: v.identity.merge(s) }
+                (Update::Static { changes: v.identity.merge(s) }, Some(slot))
             }
         }
     }
 
     /// Notes that a vessel sent a position report with no position available.
     pub fn note_unavailable_position(&mut self, mmsi: u32) {
-        if let Some(v) = self.vessels.get_mut(&mmsi) {
-            v.flags.position_unavailable = true;
+        if let Some(&slot) = self.slots.get(&mmsi) {
+            self.vessels[slot as usize].flags.position_unavailable = true;
         }
     }
 
     /// One vessel.
     pub fn vessel(&self, mmsi: u32) -> Option<&Vessel> {
-        self.vessels.get(&mmsi)
+        self.slots.get(&mmsi).map(|&s| &self.vessels[s as usize])
     }
 
-    /// All vessels, in no particular order.
+    /// The slot of a vessel: its index among all vessels in the order first
+    /// heard, for state kept in a [`PerVessel`](crate::PerVessel).
+    pub fn slot(&self, mmsi: u32) -> Option<usize> {
+        self.slots.get(&mmsi).map(|&s| s as usize)
+    }
+
+    /// The vessel in a slot.
+    pub fn vessel_at(&self, slot: usize) -> Option<&Vessel> {
+        self.vessels.get(slot)
+    }
+
+    /// All vessels, in slot order (the order first heard).
     pub fn vessels(&self) -> impl Iterator<Item = &Vessel> {
-        self.vessels.values()
+        self.vessels.iter()
     }
 
     /// Number of vessels.
@@ -169,8 +200,8 @@ impl Tracker {
     /// Memory the tracker holds: per-vessel state (vessel records, the
     /// position grid, the duplicate filter) and track history.
     pub fn memory(&self) -> TrackerMemory {
-        let track_bytes = self.vessels.values().map(|v| v.track.heap_bytes()).sum();
-        let hot_bytes = crate::fastmap::map_table_bytes(&self.vessels) + self.grid.heap_bytes() + self.dedup.heap_bytes();
+        let track_bytes = self.vessels.iter().map(|v| v.track.heap_bytes()).sum();
+        let hot_bytes = self.vessels.capacity() * std::mem::size_of::<Vessel>() + crate::fastmap::map_table_bytes(&self.slots) + self.grid.heap_bytes() + self.dedup.heap_bytes();
         TrackerMemory { vessels: self.vessels.len(), hot_bytes, track_bytes }
     }
 
@@ -199,6 +230,21 @@ mod tests {
             source: None,
             payload_hash: hash,
         })
+    }
+
+    #[test]
+    fn slots_are_dense_in_the_order_first_heard() {
+        let mut t = Tracker::new(TrackerConfig::default());
+        let sea = |_: f64, _: f64| false;
+        for (i, mmsi) in [230_000_003u32, 219_000_000, 230_000_003, 257_000_000].iter().enumerate() {
+            let (_, slot) = t.apply_at(&pos(*mmsi, i as i64 * 1000, 59.8, 24.8, i as u64), sea);
+            assert_eq!(slot, t.slot(*mmsi));
+        }
+        assert_eq!(t.apply_at(&pos(219_000_000, 3_000, 59.8, 24.8, 1), sea), (Update::Duplicate, None), "a copy is not looked up");
+        assert_eq!([t.slot(230_000_003), t.slot(219_000_000), t.slot(257_000_000), t.slot(1)], [Some(0), Some(1), Some(2), None]);
+        assert_eq!(t.vessels().map(|v| v.mmsi).collect::<Vec<_>>(), [230_000_003, 219_000_000, 257_000_000]);
+        assert_eq!(t.vessel_at(1).map(|v| v.mmsi), Some(219_000_000));
+        assert!(t.vessel_at(3).is_none());
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn neighbours_heard(tracker: &Tracker, cfg: &Config, last: &PositionObs) -> usiz
 }
 
 impl AisGap {
-    pub fn on_tick<W: World>(&mut self, world: &W, cfg: &Config, tracker: &Tracker, facts: &FastMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
+    pub fn on_tick<W: World>(&mut self, world: &W, cfg: &Config, tracker: &Tracker, facts: &[VesselFacts], episodes: &mut Episodes, now_ms: i64) {
         let mut open: Vec<&u32> = self.open.keys().collect();
         open.sort();
         for mmsi in open {
@@ -111,7 +111,7 @@ impl AisGap {
             episodes.hold(key(*mmsi, last.time_ms), Observation { now_ms, ..o.clone() });
         }
         let mut found = Vec::new();
-        for v in tracker.vessels() {
+        for (slot, v) in tracker.vessels().enumerate() {
             // Cheapest tests first: most ships were heard within the minute.
             let silent = now_ms - v.last_seen_ms;
             // Ships silent for a day are no longer watched here; if they come
@@ -128,17 +128,17 @@ impl AisGap {
             if self.excused.get(&v.mmsi) == Some(&v.last_seen_ms) {
                 continue;
             }
-            if facts.get(&v.mmsi).is_some_and(|f| f.port_check_in_port()) || fading(v, last) {
+            if facts.get(slot).is_some_and(|f| f.port_check_in_port()) || fading(v, last) {
                 self.excused.insert(v.mmsi, v.last_seen_ms);
                 continue;
             }
             let heard = neighbours_heard(tracker, cfg, last);
             if heard >= cfg.ais_gap.min_neighbours_heard {
-                found.push((v.mmsi, *last, heard, v.name().to_string()));
+                found.push((v.mmsi, *last, heard, v.name().to_string(), slot));
             }
         }
         found.sort_by_key(|f| f.0);
-        for (mmsi, last, heard, name) in found {
+        for (mmsi, last, heard, name, slot) in found {
             let silent = now_ms - last.time_ms;
             let mut evidence = serde_json::Map::new();
             evidence.insert("last_seen".into(), json!(rfc3339(last.time_ms)));
@@ -148,7 +148,7 @@ impl AisGap {
             evidence.insert("neighbours_heard".into(), json!(heard));
             evidence.insert("silent_s".into(), json!(silent / 1000));
             let mut factors = vec![Factor { name: "ais_gap".into(), points: 25, detail: format!("silent for {} while {heard} ships nearby were heard", duration_text(silent)) }];
-            let f = facts.get(&mmsi);
+            let f = facts.get(slot);
             if let Some(w) = f.and_then(|f| f.watch.as_ref()) {
                 factors.push(Factor { name: "watchlist".into(), points: 30, detail: format!("on {}: {}", w.list, w.reason) });
             }

@@ -13,7 +13,7 @@
 
 use std::collections::VecDeque;
 
-use seawarden_track::FastMap;
+use seawarden_track::PerVessel;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -39,7 +39,7 @@ struct State {
 /// Per-vessel speed history and slowdowns.
 #[derive(Default)]
 pub struct AnchorDrag {
-    state: FastMap<u32, State>,
+    state: PerVessel<State>,
     /// Reused for the baseline's median (no allocation per position).
     scratch: Vec<f64>,
 }
@@ -50,7 +50,7 @@ impl AnchorDrag {
             return;
         }
         let cfg = &cx.config.anchor_drag;
-        let st = self.state.entry(p.mmsi).or_default();
+        let st = self.state.at(cx.slot);
         let (Some(sog), Some(cog)) = (p.sog, p.cog) else { return };
         let baseline_from = p.time_ms - cfg.baseline_window_s * 1000;
         let baseline_from = (baseline_from / 1000).max(0) as u32;
@@ -171,6 +171,6 @@ impl AnchorDrag {
 impl AnchorDrag {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.state) + self.state.values().map(|s| s.history.capacity() * std::mem::size_of::<(u32, u16)>() + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
+        self.state.table_bytes() + self.state.iter().map(|(_, s)| s.history.capacity() * std::mem::size_of::<(u32, u16)>() + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
     }
 }

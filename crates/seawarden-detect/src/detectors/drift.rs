@@ -8,7 +8,7 @@
 //! or backwards: pushed by wind and current), continuously for
 //! `min_duration_s`. A drifting ship may drop its anchor in an emergency.
 
-use seawarden_track::FastMap;
+use seawarden_track::PerVessel;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -22,7 +22,7 @@ use crate::world::{angle_diff, World};
 /// When each vessel started drifting.
 #[derive(Default)]
 pub struct Drift {
-    since: FastMap<u32, (i64, u64)>,
+    since: PerVessel<Option<(i64, u64)>>,
 }
 
 impl Drift {
@@ -35,12 +35,12 @@ impl Drift {
         };
         let drifting = (nuc || sideways) && !place.infra.is_empty() && !place.in_port && cx.vessel.class.is_ship();
         if !drifting {
-            if let Some((_, key)) = self.since.remove(&p.mmsi) {
+            if let Some((_, key)) = self.since.at(cx.slot).take() {
                 cx.episodes.end(EpisodeKey { kind: AlertKind::Drift, mmsi: p.mmsi, other: None, key }, p.time_ms);
             }
             return;
         }
-        let (since, key) = *self.since.entry(p.mmsi).or_insert((p.time_ms, key_of(cx.world.infra_id(place.infra[0].feature))));
+        let (since, key) = *self.since.at(cx.slot).get_or_insert_with(|| (p.time_ms, key_of(cx.world.infra_id(place.infra[0].feature))));
         let dur = p.time_ms - since;
         if dur < cfg.min_duration_s * 1000 {
             return;
@@ -69,6 +69,6 @@ impl Drift {
 impl Drift {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.since)
+        self.since.table_bytes()
     }
 }

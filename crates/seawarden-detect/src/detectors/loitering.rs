@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use seawarden_track::FastMap;
+use seawarden_track::PerVessel;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -36,7 +36,7 @@ struct Stay {
 /// Per-vessel stays inside corridors and AOIs.
 #[derive(Default)]
 pub struct Loitering {
-    stays: FastMap<u32, Stay>,
+    stays: PerVessel<Option<Stay>>,
 }
 
 impl Loitering {
@@ -45,7 +45,7 @@ impl Loitering {
         let aoi = place.zones.iter().find(|&&z| cx.world.zone_kind(z) == "aoi").copied();
         let inside = (!place.infra.is_empty() || aoi.is_some()) && !place.in_port && cx.vessel.class.is_ship();
         if !inside {
-            if let Some(stay) = self.stays.remove(&p.mmsi) {
+            if let Some(stay) = self.stays.at(cx.slot).take() {
                 cx.episodes.end(EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key }, p.time_ms);
             }
             return;
@@ -55,7 +55,7 @@ impl Loitering {
             (None, Some(z)) => key_of(cx.world.zone_id(z)),
             _ => 0,
         };
-        let stay = self.stays.entry(p.mmsi).or_insert_with(|| Stay { since_ms: p.time_ms, key, ..Stay::default() });
+        let stay = self.stays.at(cx.slot).get_or_insert_with(|| Stay { since_ms: p.time_ms, key, ..Stay::default() });
         // One sample per 30 s is plenty and bounds memory; the window's mean
         // speed and path length are kept as running sums.
         if stay.samples.back().is_none_or(|s| p.time_ms - s.0 >= 30_000) {
@@ -124,6 +124,6 @@ impl Loitering {
 impl Loitering {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.stays) + self.stays.values().map(|s| s.samples.capacity() * std::mem::size_of::<(i64, f32, f64, f64, f64)>()).sum::<usize>()
+        self.stays.table_bytes() + self.stays.iter().filter_map(|(_, s)| s.as_ref()).map(|s| s.samples.capacity() * std::mem::size_of::<(i64, f32, f64, f64, f64)>()).sum::<usize>()
     }
 }

@@ -12,7 +12,6 @@ mod repeated_crossing;
 mod spoofing;
 mod zone_entry;
 
-use seawarden_track::FastMap;
 
 use seawarden_track::{IdentityChange, PositionObs, Tracker};
 
@@ -70,7 +69,7 @@ impl Detectors {
     }
 
     /// Once a minute of data time.
-    pub fn on_tick<W: World>(&mut self, world: &W, config: &Config, tracker: &Tracker, facts: &FastMap<u32, VesselFacts>, episodes: &mut Episodes, now_ms: i64) {
+    pub fn on_tick<W: World>(&mut self, world: &W, config: &Config, tracker: &Tracker, facts: &[VesselFacts], episodes: &mut Episodes, now_ms: i64) {
         self.ais_gap.on_tick(world, config, tracker, facts, episodes, now_ms);
     }
 }

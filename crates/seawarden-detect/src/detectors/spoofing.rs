@@ -9,7 +9,7 @@
 //! polygons do not show sail onto "land" smoothly, and are not spoofing);
 //! (3) a class A ship transmitting with an implausible MMSI.
 
-use seawarden_track::FastMap;
+use seawarden_track::PerVessel;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -36,7 +36,7 @@ struct State {
 /// Per-vessel counters.
 #[derive(Default)]
 pub struct Spoofing {
-    state: FastMap<u32, State>,
+    state: PerVessel<State>,
 }
 
 impl Spoofing {
@@ -45,7 +45,7 @@ impl Spoofing {
             return;
         }
         let cfg = &cx.config.spoofing;
-        let st = self.state.entry(p.mmsi).or_default();
+        let st = self.state.at(cx.slot);
         // Names are formatted only when an alert is raised (no allocation
         // per position).
         let vessel = cx.vessel;
@@ -105,6 +105,6 @@ impl Spoofing {
 impl Spoofing {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.state)
+        self.state.table_bytes()
     }
 }

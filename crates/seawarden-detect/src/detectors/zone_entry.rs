@@ -5,7 +5,7 @@
 //! territorial seas, areas of interest and exclusion zones), or into any zone
 //! whose GeoJSON properties set `alert_on_entry`.
 
-use seawarden_track::FastMap;
+use seawarden_track::PerVessel;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
@@ -19,13 +19,13 @@ use crate::world::World;
 /// Zones each vessel is in.
 #[derive(Default)]
 pub struct ZoneEntry {
-    inside: FastMap<u32, Vec<u32>>,
+    inside: PerVessel<Option<Vec<u32>>>,
 }
 
 impl ZoneEntry {
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, place: &Place) {
         // Most positions change nothing: compare before allocating.
-        let inside = self.inside.entry(p.mmsi).or_insert_with(|| {
+        let inside = self.inside.at(cx.slot).get_or_insert_with(|| {
             let mut v = place.zones.clone();
             v.push(u32::MAX); // marks "first position": no entry alerts yet
             v
@@ -65,6 +65,6 @@ impl ZoneEntry {
 impl ZoneEntry {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.inside) + self.inside.values().map(|v| v.capacity() * 4).sum::<usize>()
+        self.inside.table_bytes() + self.inside.iter().map(|(_, v)| v.as_ref().map_or(0, |v| v.capacity() * 4)).sum::<usize>()
     }
 }

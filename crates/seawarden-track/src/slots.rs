@@ -1,0 +1,76 @@
+//! Per-vessel state in dense slots.
+//!
+//! The [`Tracker`](crate::Tracker) gives every MMSI a slot, 0, 1, 2, ... in
+//! the order vessels are first heard, once per observation; whatever else is
+//! kept per vessel (the engine's cached facts, each detector's state) lives
+//! in a [`PerVessel`] indexed by that slot instead of a hash map of its own,
+//! so one hash lookup per observation serves every stage.
+
+/// A value per vessel slot; slots not yet touched read as `T::default()`.
+#[derive(Debug, Clone)]
+pub struct PerVessel<T> {
+    items: Vec<T>,
+}
+
+impl<T> Default for PerVessel<T> {
+    fn default() -> Self {
+        PerVessel { items: Vec::new() }
+    }
+}
+
+impl<T: Default> PerVessel<T> {
+    /// The value of `slot`, created with `T::default()` (with every slot
+    /// before it) if it is new.
+    #[inline]
+    pub fn at(&mut self, slot: usize) -> &mut T {
+        if slot >= self.items.len() {
+            self.items.resize_with(slot + 1, T::default);
+        }
+        &mut self.items[slot]
+    }
+}
+
+impl<T> PerVessel<T> {
+    /// The value of `slot`, if it was ever created.
+    #[inline]
+    pub fn get(&self, slot: usize) -> Option<&T> {
+        self.items.get(slot)
+    }
+
+    /// The values with their slots, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.items.iter().enumerate()
+    }
+
+    /// Slots created.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when no slot was created.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Bytes of the slots themselves (not what the values own on the heap).
+    pub fn table_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<T>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_default_until_set() {
+        let mut p: PerVessel<Option<u32>> = PerVessel::default();
+        assert!(p.get(3).is_none());
+        *p.at(3) = Some(7);
+        assert_eq!(p.len(), 4);
+        assert_eq!(p.get(0), Some(&None));
+        assert_eq!(p.get(3), Some(&Some(7)));
+        assert_eq!(*p.at(1), None);
+        assert_eq!(p.iter().filter(|(_, v)| v.is_some()).map(|(i, _)| i).collect::<Vec<_>>(), [3]);
+    }
+}
