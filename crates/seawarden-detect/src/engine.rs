@@ -26,12 +26,13 @@ pub struct Place {
 /// Per-vessel facts the engine caches for detectors.
 #[derive(Debug, Clone, Default)]
 pub struct VesselFacts {
-    /// Watchlist match, looked up when identity changes.
-    pub watch: Option<crate::world::WatchHit>,
+    /// Watchlist match, looked up when identity changes (boxed: most
+    /// ships have none, and this is kept for every ship).
+    pub watch: Option<Box<crate::world::WatchHit>>,
     /// Flag (alpha-2) from the MMSI.
     pub flag: Option<String>,
     /// The last port the vessel stopped in.
-    pub last_port: Option<(String, String)>,
+    pub last_port: Option<Box<(String, String)>>,
     /// Where the port check was last made, and its answer.
     port_check: Option<(f64, f64, bool)>,
 }
@@ -75,7 +76,7 @@ impl<W: World> Cx<'_, W> {
                 f.push(Factor { name: "flag".into(), points: 10, detail: format!("flag {flag} is of interest") });
             }
         }
-        if let Some((port, country)) = &self.facts.last_port {
+        if let Some((port, country)) = self.facts.last_port.as_deref() {
             if self.config.general.port_countries_of_interest.iter().any(|x| x == country) {
                 f.push(Factor { name: "last_port".into(), points: 10, detail: format!("last port of call {port} ({country})") });
             }
@@ -118,7 +119,7 @@ impl<W: World> Cx<'_, W> {
         if let Some(flag) = &self.facts.flag {
             m.insert("flag".into(), json!(flag));
         }
-        if let Some((port, country)) = &self.facts.last_port {
+        if let Some((port, country)) = self.facts.last_port.as_deref() {
             m.insert("last_port".into(), json!(format!("{port} ({country})")));
         }
         if let Some(w) = &self.facts.watch {
@@ -208,7 +209,7 @@ impl<W: World> Engine<W> {
     pub fn memory(&self) -> MemoryUse {
         let t = self.tracker.memory();
         let facts = self.facts.capacity() * std::mem::size_of::<VesselFacts>()
-            + self.facts.iter().map(|f| f.flag.as_ref().map_or(0, |s| s.capacity()) + f.last_port.as_ref().map_or(0, |(a, b)| a.capacity() + b.capacity())).sum::<usize>();
+            + self.facts.iter().map(|f| f.flag.as_ref().map_or(0, |s| s.capacity()) + f.last_port.as_ref().map_or(0, |p| std::mem::size_of::<(String, String)>() + p.0.capacity() + p.1.capacity()) + f.watch.as_ref().map_or(0, |_| std::mem::size_of::<crate::world::WatchHit>())).sum::<usize>();
         MemoryUse { vessels: t.vessels, hot_bytes: t.hot_bytes + facts + self.detectors.heap_bytes(), track_bytes: t.track_bytes }
     }
 
@@ -233,18 +234,18 @@ impl<W: World> Engine<W> {
         let facts = &mut self.facts[slot];
         match (&update, obs) {
             (Update::Static { changes }, Observation::Static(_)) => {
-                facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name());
+                facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name()).map(Box::new);
                 let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };
                 self.detectors.on_static(&mut cx, changes, t);
             }
             (Update::Position { previous, on_land }, Observation::Position(p)) => {
                 if facts.watch.is_none() && vessel.messages == 1 {
-                    facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name());
+                    facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name()).map(Box::new);
                 }
                 fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land);
                 if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port {
                     if let Some(port) = self.world.nearest_port(p.lat, p.lon, self.config.general.port_radius_m) {
-                        facts.last_port = Some((port.name, port.country));
+                        facts.last_port = Some(Box::new((port.name, port.country)));
                     }
                 }
                 let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };
