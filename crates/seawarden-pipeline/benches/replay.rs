@@ -9,7 +9,10 @@
 //! cargo bench -p seawarden-pipeline --bench replay [-- FILE...]
 //! ```
 //!
-//! The world is the one of `docs/benchmarks.md`: TeleGeography cables, Sodir
+//! Columns: decode only; decode, observations and time order (no
+//! tracking); the whole pipeline in an empty world (tracking and detectors,
+//! no world queries); the whole pipeline in the full world. The world is
+//! the one of `docs/benchmarks.md`: TeleGeography cables, Sodir
 //! pipelines, OSM territorial seas of northern Europe and Natural Earth
 //! 1:10m land, from `shared/data` beside the repository. Each corpus is read
 //! into memory first, so the figures leave out disk I/O; each figure is the
@@ -107,12 +110,12 @@ struct Replayed {
 }
 
 /// The whole pipeline, alerts serialised as `replay` writes them.
-fn replay(world: &GeoWorld, buf: &[u8]) -> Replayed {
+fn replay<W: seawarden_detect::World>(world: W, buf: &[u8]) -> Replayed {
     let mut p = Pipeline::new(world, Config::default(), 60_000);
     let mut alert_events = 0;
     let mut alert_bytes = 0;
     let mut alert_digest = 0xcbf2_9ce4_8422_2325u64;
-    let mut emit = |p: &mut Pipeline<&GeoWorld>| {
+    let mut emit = |p: &mut Pipeline<W>| {
         for a in p.drain_alerts() {
             alert_events += 1;
             let json = a.to_json();
@@ -163,8 +166,8 @@ fn main() {
     };
     println!("world loaded in {load_s:.2} s CPU (cables, pipelines, territorial seas, land)");
     println!();
-    println!("| corpus | messages | decode M msg/s | decode+reorder M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events | alerts digest |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| corpus | messages | decode M msg/s | decode+reorder M msg/s | replay, empty world M msg/s | replay M msg/s | replay/decode | replay incl. world load M msg/s | vessels | hot B/vessel | alert events | alerts digest |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in &corpora {
         let buf = match std::fs::read(path) {
             Ok(b) => b,
@@ -177,6 +180,7 @@ fn main() {
         let mut decode_s = f64::MAX;
         let mut replay_s = f64::MAX;
         let mut obs_s = f64::MAX;
+        let mut empty_s = f64::MAX;
         let mut decoded = 0;
         let mut last = None;
         for _ in 0..reps {
@@ -185,6 +189,8 @@ fn main() {
             decode_s = decode_s.min(s);
             let (_, s) = clock.time(|| observations(&buf));
             obs_s = obs_s.min(s);
+            let (_, s) = clock.time(|| replay(seawarden_detect::EmptyWorld, &buf));
+            empty_s = empty_s.min(s);
             let (r, s) = clock.time(|| replay(&world, &buf));
             replay_s = replay_s.min(s);
             last = Some(r);
@@ -195,10 +201,11 @@ fn main() {
         }
         let m = r.messages as f64;
         println!(
-            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) | {:016x} |",
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} ({} KB) | {:016x} |",
             r.messages,
             decoded as f64 / decode_s / 1e6,
             m / obs_s / 1e6,
+            m / empty_s / 1e6,
             m / replay_s / 1e6,
             decode_s / replay_s,
             m / (replay_s + load_s) / 1e6,
