@@ -91,11 +91,16 @@ pub struct Loitering {
     /// Circling: path length over net displacement above this ratio counts as
     /// loitering at any speed.
     pub circling_ratio: f64,
+    /// An early, lower-score episode opens after this long (upgraded at
+    /// `min_duration_s`), seconds; 0 disables it. 30 min: the watchlisted
+    /// threshold, so an operator sees any ship slow over a cable for half an
+    /// hour, and only the 2 h episode carries the full score.
+    pub early_min_duration_s: i64,
 }
 
 impl Default for Loitering {
     fn default() -> Self {
-        Loitering { max_mean_speed_kn: 2.0, min_duration_s: 2 * 3600, watchlisted_min_duration_s: 30 * 60, circling_ratio: 3.0 }
+        Loitering { max_mean_speed_kn: 2.0, min_duration_s: 2 * 3600, watchlisted_min_duration_s: 30 * 60, circling_ratio: 3.0, early_min_duration_s: 30 * 60 }
     }
 }
 
@@ -117,11 +122,20 @@ pub struct AnchorDrag {
     pub max_course_change_deg: f64,
     /// How long the slowdown must last inside corridors, seconds.
     pub min_duration_s: i64,
+    /// Early warning: a ship slowed for `min_duration_s` outside any corridor
+    /// whose course line, at its current speed, reaches a corridor within
+    /// this time is reported before it gets there (lower score; the episode
+    /// is upgraded when it enters the corridor), seconds; 0 disables it. A
+    /// dragged anchor keeps a ship slow and on course for hours (Eagle S
+    /// about 100 km, Yi Peng 3 about 180 km), so the horizon is how much
+    /// warning an operator gets to hail the ship before it reaches the line:
+    /// one hour (a coastguard's patrol boat covers 20-30 nm in that time).
+    pub lookahead_s: i64,
 }
 
 impl Default for AnchorDrag {
     fn default() -> Self {
-        AnchorDrag { baseline_window_s: 2 * 3600, min_baseline_kn: 7.0, max_speed_ratio: 0.7, min_speed_kn: 1.0, max_course_change_deg: 25.0, min_duration_s: 10 * 60 }
+        AnchorDrag { baseline_window_s: 2 * 3600, min_baseline_kn: 7.0, max_speed_ratio: 0.7, min_speed_kn: 1.0, max_course_change_deg: 25.0, min_duration_s: 10 * 60, lookahead_s: 3600 }
     }
 }
 
@@ -133,7 +147,16 @@ pub struct AisGap {
     pub interval_multiple: f64,
     /// And at least this long, seconds.
     pub min_gap_s: i64,
-    /// Other ships within this radius must still be heard (coverage), metres.
+    /// The same, for a ship whose last fix was inside an infrastructure
+    /// corridor or an `aoi` zone: there a ship going silent while its
+    /// neighbours are heard is the pattern to catch (Yantar, Yi Peng 3), so
+    /// fewer missed reports are significant.
+    pub near_infra_interval_multiple: f64,
+    /// And at least this long, seconds.
+    pub near_infra_min_gap_s: i64,
+    /// Other ships within this radius of where the silent ship would be now
+    /// (dead reckoning from its last fix, at most an hour ahead) must have
+    /// been heard during the silence (coverage), metres.
     pub coverage_radius_m: f64,
     /// How many other ships heard during the gap prove coverage.
     pub min_neighbours_heard: usize,
@@ -143,7 +166,25 @@ pub struct AisGap {
 
 impl Default for AisGap {
     fn default() -> Self {
-        AisGap { interval_multiple: 30.0, min_gap_s: 20 * 60, coverage_radius_m: 20.0 * 1852.0, min_neighbours_heard: 2, max_gap_s: 3 * 24 * 3600 }
+        // Away from infrastructure: 30 intervals and 20 minutes (a ship
+        // under way misses 120 reports, one at anchor 10). In a corridor or
+        // an AOI: 10 intervals and 15 minutes (a slow ship silent for 30
+        // minutes, a ship under way for 15): with neighbours heard around
+        // where it should be, ten consecutive lost reports are improbable
+        // (0.25^10 = 1e-6 at a generous 25 % loss per report), and 15
+        // minutes at 6-10 kn is 1.5-2.5 nm, enough to cross a 2 nm corridor
+        // unseen. Coverage: 10 km around the expected position, a fraction
+        // of a shore station's 20-40 nm range, so a ship sailing out of range
+        // is not judged by neighbours heard well inside it.
+        AisGap {
+            interval_multiple: 30.0,
+            min_gap_s: 20 * 60,
+            near_infra_interval_multiple: 10.0,
+            near_infra_min_gap_s: 15 * 60,
+            coverage_radius_m: 10_000.0,
+            min_neighbours_heard: 2,
+            max_gap_s: 3 * 24 * 3600,
+        }
     }
 }
 

@@ -189,8 +189,9 @@ fn anchor_drag_slowdown_over_the_cable_without_turning() {
     let alerts = run(vec![&ship]);
     let drags = of_kind(&alerts, AlertKind::AnchorDrag);
     assert!(!drags.is_empty(), "{alerts:#?}");
-    let a = drags[0];
-    assert_eq!(a.event, "start");
+    assert_eq!(drags[0].event, "start");
+    assert!(drags.iter().all(|a| a.id == drags[0].id), "one episode: {drags:#?}");
+    let a = drags.iter().filter(|a| a.event != "end").last().unwrap();
     assert_eq!(a.infrastructure, ["cable-1"]);
     assert!(a.score >= 70, "watchlisted, flagged, over the cable: {}", a.score);
     assert_eq!(a.evidence["baseline_speed_kn"], 10.0);
@@ -231,20 +232,28 @@ fn watchlisted_ships_loiter_sooner() {
     other.sail(45, 1.0, 45.0, 30);
     let alerts = run(vec![&watched, &other]);
     let l = of_kind(&alerts, AlertKind::Loitering);
-    assert!(l.iter().any(|a| a.mmsi == WATCHED) && l.iter().all(|a| a.mmsi == WATCHED), "{alerts:#?}");
+    let base = |mmsi: u32| l.iter().filter(|a| a.mmsi == mmsi).map(|a| a.factors[0].points).max();
+    // The watchlisted ship loiters at full score after 30 minutes; the other
+    // one only raises the early, lower-score episode (full score at 2 h).
+    assert_eq!(base(WATCHED), Some(25), "{alerts:#?}");
+    assert_eq!(base(230_000_005), Some(15), "{alerts:#?}");
 }
 
 #[test]
 fn ais_gap_with_coverage_and_a_dark_crossing() {
     let mut dark = Ship::new(412_000_001, 59.9, 24.6);
     dark.sail(20, 8.0, 180.0, 10).silent(90).jump_to(59.7, 24.62).sail(20, 8.0, 180.0, 10);
-    let mut n1 = Ship::new(230_000_011, 59.9, 24.7);
+    // Ships heard around where the dark ship would be 20 minutes after it
+    // went silent (about 59.81°N 24.6°E).
+    let mut n1 = Ship::new(230_000_011, 59.82, 24.7);
     n1.sail(140, 0.5, 90.0, 180);
-    let mut n2 = Ship::new(230_000_012, 59.88, 24.5);
+    let mut n2 = Ship::new(230_000_012, 59.78, 24.5);
     n2.sail(140, 0.5, 90.0, 180);
     let alerts = run(vec![&dark, &n1, &n2]);
     let gaps = of_kind(&alerts, AlertKind::AisGap);
     assert!(gaps.iter().any(|a| a.event == "start"), "{alerts:#?}");
+    let start = gaps.iter().find(|a| a.event == "start").unwrap();
+    assert_eq!(start.evidence["threshold_s"], 20 * 60, "away from the cable: 20 minutes");
     let end = gaps.iter().find(|a| a.event == "end").expect("the gap ends when the ship reappears");
     assert_eq!(end.infrastructure, ["cable-1"], "dark crossing of the cable");
     assert!(end.evidence["implied_speed_kn"].as_f64().unwrap() > 5.0);
@@ -362,18 +371,19 @@ fn same_input_same_alerts() {
 /// last miles, is not a transponder switched off.
 #[test]
 fn ship_fading_out_of_coverage_is_not_an_ais_gap() {
-    let mut leaving = Ship::new(412_000_003, 59.9, 24.6);
+    let mut leaving = Ship::new(412_000_003, 59.9, 24.8);
     leaving.sail(20, 12.0, 270.0, 10);
     // The fringe of coverage: one report in twelve gets through, then none.
     leaving.sail(8, 12.0, 270.0, 120);
-    let mut n1 = Ship::new(230_000_013, 59.9, 24.7);
+    // Neighbours heard around where the ship would be when the gap is judged.
+    let mut n1 = Ship::new(230_000_013, 59.92, 24.4);
     n1.sail(140, 0.5, 90.0, 180);
-    let mut n2 = Ship::new(230_000_014, 59.88, 24.5);
+    let mut n2 = Ship::new(230_000_014, 59.88, 24.45);
     n2.sail(140, 0.5, 90.0, 180);
     let alerts = run(vec![&leaving, &n1, &n2]);
     assert!(of_kind(&alerts, AlertKind::AisGap).is_empty(), "{alerts:#?}");
     // The same ship at full reception going silent does raise the gap.
-    let mut dark = Ship::new(412_000_004, 59.9, 24.6);
+    let mut dark = Ship::new(412_000_004, 59.9, 24.8);
     dark.sail(26, 12.0, 270.0, 10);
     let alerts = run(vec![&dark, &n1, &n2]);
     assert!(of_kind(&alerts, AlertKind::AisGap).iter().any(|a| a.mmsi == 412_000_004), "{alerts:#?}");
@@ -470,4 +480,140 @@ fn spoofed_jumps_do_not_cross_cables() {
     let alerts = run(vec![&ship]);
     assert!(!of_kind(&alerts, AlertKind::Spoofing).is_empty(), "{alerts:#?}");
     assert!(of_kind(&alerts, AlertKind::RepeatedCrossing).is_empty(), "{alerts:#?}");
+}
+
+/// Where a ship went silent matters: in a cable corridor a slow ship silent
+/// for 40 minutes (13 missed 3-minute reports) while its neighbours are
+/// heard is a gap (the Yantar pattern); the same silence away from any
+/// infrastructure is not (the threshold there is 30 intervals, 90 minutes).
+#[test]
+fn slow_ship_silent_over_the_cable_is_a_gap_sooner() {
+    let neighbours = |lat: f64| {
+        let mut n1 = Ship::new(230_000_021, lat + 0.02, 25.25);
+        n1.sail(120, 0.5, 90.0, 180);
+        let mut n2 = Ship::new(230_000_022, lat - 0.02, 25.15);
+        n2.sail(120, 0.5, 90.0, 180);
+        [n1, n2]
+    };
+    let mut over = Ship::new(273_000_021, CABLE_LAT + 0.003, 25.2);
+    over.sail(30, 1.0, 90.0, 180).silent(40).sail(30, 1.0, 90.0, 180);
+    let [n1, n2] = neighbours(CABLE_LAT);
+    let alerts = run(vec![&over, &n1, &n2]);
+    let gaps: Vec<_> = of_kind(&alerts, AlertKind::AisGap).into_iter().filter(|a| a.mmsi == 273_000_021).collect();
+    let start = gaps.iter().find(|a| a.event == "start").unwrap_or_else(|| panic!("{alerts:#?}"));
+    assert_eq!(start.evidence["threshold_s"], 30 * 60, "10 intervals of 3 minutes in a corridor");
+    assert_eq!(start.infrastructure, ["cable-1"]);
+    assert!(gaps.iter().any(|a| a.event == "end"), "closed when the ship is heard again");
+
+    let mut away = Ship::new(273_000_022, 59.6, 25.2);
+    away.sail(30, 1.0, 90.0, 180).silent(40).sail(30, 1.0, 90.0, 180);
+    let [n1, n2] = neighbours(59.6);
+    let alerts = run(vec![&away, &n1, &n2]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).is_empty(), "{alerts:#?}");
+}
+
+/// Regression (found by `seawarden evaluate` on `newnew_polar_bear`): a ship
+/// that sails on out of the receivers' range at full reception, leaving its
+/// neighbours behind, is judged where it would be now, where nobody is
+/// heard, and is not a transponder switched off. The same silence where
+/// ships are heard ahead of it is a gap.
+#[test]
+fn ship_leaving_its_neighbours_behind_is_judged_where_it_went() {
+    let behind = || {
+        let mut n1 = Ship::new(230_000_031, 59.62, 24.9);
+        n1.sail(120, 0.5, 90.0, 180);
+        let mut n2 = Ship::new(230_000_032, 59.58, 25.0);
+        n2.sail(120, 0.5, 90.0, 180);
+        [n1, n2]
+    };
+    let mut leaving = Ship::new(412_000_031, 59.6, 25.0);
+    leaving.sail(30, 12.8, 270.0, 10);
+    let [n1, n2] = behind();
+    let alerts = run(vec![&leaving, &n1, &n2]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).is_empty(), "{alerts:#?}");
+    // Ships heard around where it should be (about 12 km further west after
+    // 30 minutes of silence): coverage is proven there.
+    let mut a1 = Ship::new(230_000_033, 59.61, 24.35);
+    a1.sail(120, 0.5, 90.0, 180);
+    let mut a2 = Ship::new(230_000_034, 59.59, 24.3);
+    a2.sail(120, 0.5, 90.0, 180);
+    let alerts = run(vec![&leaving, &n1, &n2, &a1, &a2]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).iter().any(|a| a.mmsi == 412_000_031 && a.event == "start"), "{alerts:#?}");
+}
+
+/// A ship slowed without turning, on a course that reaches the cable within
+/// the hour, is reported before it gets there with a lower score; the same
+/// episode (same id) is upgraded when it enters the corridor.
+#[test]
+fn anchor_drag_early_warning_upgraded_at_the_cable() {
+    let mut ship = Ship::new(230_000_041, 60.05, 24.5);
+    ship.sail(60, 10.0, 180.0, 10);
+    let slow_from = ship.t;
+    ship.sail(40, 6.0, 180.0, 10);
+    let corridor_from = ship.t;
+    ship.sail(30, 6.0, 180.0, 10);
+    let alerts = run(vec![&ship]);
+    let drags = of_kind(&alerts, AlertKind::AnchorDrag);
+    let first = drags.first().unwrap_or_else(|| panic!("{alerts:#?}"));
+    assert_eq!(first.event, "start");
+    let warned = seawarden_sim_free_parse(&first.end);
+    assert!(warned - slow_from <= 12 * MIN, "warned {} min after the slowdown", (warned - slow_from) / MIN);
+    assert!(warned < corridor_from, "warned before the corridor");
+    assert_eq!(first.factors[0].points, 25, "early: lower base score");
+    assert_eq!(first.evidence["ahead"]["infrastructure"], "cable-1");
+    assert!(first.infrastructure == ["cable-1"]);
+    let upgrade = drags.iter().find(|a| a.event == "update").unwrap_or_else(|| panic!("upgraded in the corridor: {drags:#?}"));
+    assert_eq!(upgrade.id, first.id, "one episode, one id");
+    assert_eq!(upgrade.factors[0].points, 40);
+    assert!(upgrade.score >= first.score + 10);
+    assert!(seawarden_sim_free_parse(&upgrade.end) >= corridor_from);
+    assert_eq!(drags.iter().filter(|a| a.event == "start").count(), 1);
+}
+
+/// No early warning for a slowdown whose course line misses the cable, or
+/// reaches it only after more than the look-ahead (an hour) at its speed.
+#[test]
+fn no_anchor_drag_warning_off_the_cable_line_or_too_far() {
+    // Slowing while sailing parallel to the cable, 5 km north of its corridor.
+    let mut parallel = Ship::new(230_000_042, CABLE_LAT + 0.06, 23.0);
+    parallel.sail(60, 10.0, 90.0, 10).sail(60, 6.0, 90.0, 10);
+    // Slowing to 4 kn 25 nm north of the cable: over six hours away.
+    let mut far = Ship::new(230_000_043, CABLE_LAT + 0.6, 25.0);
+    far.sail(60, 10.0, 180.0, 10).sail(40, 4.0, 180.0, 10);
+    let alerts = run(vec![&parallel, &far]);
+    assert!(of_kind(&alerts, AlertKind::AnchorDrag).is_empty(), "{alerts:#?}");
+    // With the look-ahead switched off the early warning is not raised
+    // either for a ship that would have had it.
+    let mut toward = Ship::new(230_000_044, 60.05, 24.5);
+    toward.sail(60, 10.0, 180.0, 10).sail(30, 6.0, 180.0, 10);
+    let mut config = Config::default();
+    assert!(!of_kind(&run(vec![&toward]), AlertKind::AnchorDrag).is_empty());
+    config.anchor_drag.lookahead_s = 0;
+    assert!(of_kind(&run_with(vec![&toward], config), AlertKind::AnchorDrag).is_empty());
+}
+
+/// Loitering: an early, lower-score episode after 30 minutes slow in the
+/// corridor, upgraded (same id) when the stay reaches 2 hours.
+#[test]
+fn loitering_early_then_upgraded_at_two_hours() {
+    let mut ship = Ship::new(230_000_051, CABLE_LAT + 0.004, 25.1);
+    // Approaches at sea speed inside the corridor, then stays at 0.8 kn.
+    ship.sail(5, 12.0, 90.0, 10).sail(130, 0.8, 90.0, 30);
+    let alerts = run(vec![&ship]);
+    let l = of_kind(&alerts, AlertKind::Loitering);
+    let first = l.first().unwrap_or_else(|| panic!("{alerts:#?}"));
+    assert_eq!(first.event, "start");
+    assert_eq!(first.factors[0].points, 15);
+    let at = seawarden_sim_free_parse(&first.end) - T0;
+    assert!((30 * MIN..=36 * MIN).contains(&at), "early episode after {} min", at / MIN);
+    let up = l.iter().find(|a| a.event == "update").unwrap_or_else(|| panic!("{l:#?}"));
+    assert_eq!(up.id, first.id);
+    assert_eq!(up.factors[0].points, 25);
+    assert!(seawarden_sim_free_parse(&up.end) - T0 >= 120 * MIN);
+    // A ship reporting "not under command" is drift's case, not loitering.
+    let mut nuc = Ship::new(230_000_052, CABLE_LAT + 0.004, 25.3);
+    nuc.sail(5, 12.0, 90.0, 10).drift(60, 1.0, 90.0, 180, 2);
+    let alerts = run(vec![&nuc]);
+    assert!(of_kind(&alerts, AlertKind::Loitering).is_empty(), "{alerts:#?}");
+    assert!(!of_kind(&alerts, AlertKind::Drift).is_empty(), "{alerts:#?}");
 }

@@ -5,19 +5,24 @@
 //! M.1371-5 reporting interval (Annex 1 Table 1: class A at anchor or under
 //! 3 kn every 3 min, up to 14 kn every 10 s, up to 23 kn every 6 s, faster
 //! every 2 s; class B "CS" every 30 s above 2 kn, else 3 min) and
-//! `min_gap_s`, while at least `min_neighbours_heard` other ships within
-//! `coverage_radius_m` of its last position were heard during the silence.
-//! The episode opens when the gap is established (a once-a-minute check) and
-//! ends when the ship is heard again; then the straight line between the two
-//! ends is tested against infrastructure (a dark crossing), and the implied
-//! speed across the gap is part of the evidence. Ships in port are exempt.
+//! `min_gap_s` (`near_infra_interval_multiple` and `near_infra_min_gap_s`
+//! when its last fix was inside an infrastructure corridor or an `aoi`
+//! zone), while at least `min_neighbours_heard` other ships were heard
+//! during the silence within `coverage_radius_m` of where the ship would be
+//! now (its last fix carried forward at its last speed and course, at most
+//! an hour): a ship sailing out of the receivers' range is judged where it
+//! went, not by the ships it left behind. The episode opens when the gap is
+//! established (a once-a-minute check) and ends when the ship is heard
+//! again; then the straight line between the two ends is tested against
+//! infrastructure (a dark crossing), and the implied speed across the gap
+//! is part of the evidence. Ships in port are exempt.
 
 use seawarden_track::FastMap;
 
 use seawarden_track::{Class, PositionObs, Tracker};
 use serde_json::json;
 
-use super::duration_text;
+use super::{ahead, duration_text};
 use crate::alert::{rfc3339, AlertKind, Factor};
 use crate::config::Config;
 use crate::engine::{Cx, Place, VesselFacts};
@@ -80,22 +85,67 @@ pub struct AisGap {
     /// Silent ships found in port or fading out of range, with the time they
     /// were last heard when that was decided.
     excused: FastMap<u32, i64>,
+    /// Silent ships whose last fix was in no corridor or AOI, with the time
+    /// they were last heard: judged only against the longer threshold.
+    far: FastMap<u32, i64>,
 }
 
 fn key(mmsi: u32, start_ms: i64) -> EpisodeKey {
     EpisodeKey { kind: AlertKind::AisGap, mmsi, other: None, key: start_ms as u64 }
 }
 
-fn threshold_ms(cfg: &Config, class: Class, last: &PositionObs) -> i64 {
+/// The gap thresholds after `last`, milliseconds: (anywhere, in a corridor
+/// or AOI).
+fn thresholds_ms(cfg: &Config, class: Class, last: &PositionObs) -> (i64, i64) {
     let interval = reporting_interval_s(class, last.sog, last.status);
-    ((interval * cfg.ais_gap.interval_multiple) as i64 * 1000).max(cfg.ais_gap.min_gap_s * 1000)
+    let g = &cfg.ais_gap;
+    let anywhere = ((interval * g.interval_multiple) as i64 * 1000).max(g.min_gap_s * 1000);
+    let near = ((interval * g.near_infra_interval_multiple) as i64 * 1000).max(g.near_infra_min_gap_s * 1000);
+    (anywhere, near.min(anywhere))
 }
 
-/// Ships near `last`'s position heard after it went silent.
-fn neighbours_heard(tracker: &Tracker, cfg: &Config, last: &PositionObs) -> usize {
+/// True if a silence of `gap_ms` after `last` is a gap: longer than the
+/// threshold for anywhere, or than the shorter one when `last` lies in an
+/// infrastructure corridor or an `aoi` zone (asked of the world only then).
+fn long_enough<W: World>(world: &W, cfg: &Config, class: Class, last: &PositionObs, gap_ms: i64) -> Option<i64> {
+    let (anywhere, near) = thresholds_ms(cfg, class, last);
+    if gap_ms >= anywhere {
+        return Some(anywhere);
+    }
+    if gap_ms < near {
+        return None;
+    }
+    let mut infra = Vec::new();
+    world.infra_near(last.lat, last.lon, &mut infra);
+    if !infra.is_empty() {
+        return Some(near);
+    }
+    let mut zones = Vec::new();
+    world.zones_at(last.lat, last.lon, &mut zones);
+    zones.iter().any(|&z| world.zone_kind(z) == "aoi").then_some(near)
+}
+
+/// Dead reckoning is trusted this far ahead at most.
+const MAX_DEAD_RECKONING_MS: i64 = 3_600_000;
+
+/// Where a ship silent since `last` would be at `now_ms`: its last fix
+/// carried forward at its last speed and course, for at most an hour.
+fn expected_position(last: &PositionObs, now_ms: i64) -> (f64, f64) {
+    match (last.sog, last.cog) {
+        (Some(sog), Some(cog)) if (0.0..=60.0).contains(&sog) && (0.0..360.0).contains(&cog) => {
+            let dt_s = (now_ms - last.time_ms).clamp(0, MAX_DEAD_RECKONING_MS) as f64 / 1000.0;
+            ahead(last.lat, last.lon, cog as f64, sog as f64 * 1852.0 / 3600.0 * dt_s)
+        }
+        _ => (last.lat, last.lon),
+    }
+}
+
+/// Other ships heard after `since_ms` within the coverage radius of `at`.
+fn neighbours_heard(tracker: &Tracker, cfg: &Config, mmsi: u32, since_ms: i64, at: (f64, f64)) -> usize {
+    let r = cfg.ais_gap.coverage_radius_m;
     let mut n = 0;
-    tracker.around(last.lat, last.lon, cfg.ais_gap.coverage_radius_m, |e| {
-        if e.mmsi != last.mmsi && e.time_ms > last.time_ms && distance_m(e.lat, e.lon, last.lat, last.lon) <= cfg.ais_gap.coverage_radius_m {
+    tracker.around(at.0, at.1, r, |e| {
+        if e.mmsi != mmsi && e.time_ms > since_ms && distance_m(e.lat, e.lon, at.0, at.1) <= r {
             n += 1;
         }
     });
@@ -120,7 +170,7 @@ impl AisGap {
                 continue;
             }
             let Some(last) = v.last.as_ref() else { continue };
-            if silent < threshold_ms(cfg, v.class, last) || self.open.contains_key(&v.mmsi) {
+            if silent < thresholds_ms(cfg, v.class, last).1 || self.open.contains_key(&v.mmsi) {
                 continue;
             }
             // In port or fading out of range: the answer cannot change until
@@ -132,13 +182,25 @@ impl AisGap {
                 self.excused.insert(v.mmsi, v.last_seen_ms);
                 continue;
             }
-            let heard = neighbours_heard(tracker, cfg, last);
+            // Between the two thresholds only ships last seen in a corridor
+            // or an AOI qualify; where the last fix was does not change
+            // until the ship is heard again.
+            let far = self.far.get(&v.mmsi) == Some(&v.last_seen_ms);
+            if far && silent < thresholds_ms(cfg, v.class, last).0 {
+                continue;
+            }
+            let Some(threshold) = long_enough(world, cfg, v.class, last, silent) else {
+                self.far.insert(v.mmsi, v.last_seen_ms);
+                continue;
+            };
+            let at = expected_position(last, now_ms);
+            let heard = neighbours_heard(tracker, cfg, v.mmsi, last.time_ms, at);
             if heard >= cfg.ais_gap.min_neighbours_heard {
-                found.push((v.mmsi, *last, heard, v.name().to_string(), slot));
+                found.push((v.mmsi, *last, heard, v.name().to_string(), slot, threshold, at));
             }
         }
         found.sort_by_key(|f| f.0);
-        for (mmsi, last, heard, name, slot) in found {
+        for (mmsi, last, heard, name, slot, threshold, at) in found {
             let silent = now_ms - last.time_ms;
             let mut evidence = serde_json::Map::new();
             evidence.insert("last_seen".into(), json!(rfc3339(last.time_ms)));
@@ -146,8 +208,15 @@ impl AisGap {
             evidence.insert("last_lon".into(), json!(last.lon));
             evidence.insert("last_speed_kn".into(), json!(last.sog));
             evidence.insert("neighbours_heard".into(), json!(heard));
+            evidence.insert("expected_lat".into(), json!(at.0));
+            evidence.insert("expected_lon".into(), json!(at.1));
             evidence.insert("silent_s".into(), json!(silent / 1000));
-            let mut factors = vec![Factor { name: "ais_gap".into(), points: 25, detail: format!("silent for {} while {heard} ships nearby were heard", duration_text(silent)) }];
+            evidence.insert("threshold_s".into(), json!(threshold / 1000));
+            let mut factors = vec![Factor {
+                name: "ais_gap".into(),
+                points: 25,
+                detail: format!("silent for {} (threshold {}) while {heard} ships near where it should be were heard", duration_text(silent), duration_text(threshold)),
+            }];
             let f = facts.get(slot);
             if let Some(w) = f.and_then(|f| f.watch.as_ref()) {
                 factors.push(Factor { name: "watchlist".into(), points: 30, detail: format!("on {}: {}", w.list, w.reason) });
@@ -172,12 +241,23 @@ impl AisGap {
         let was_open = self.open.remove(&p.mmsi);
         let gap = p.time_ms - prev.time_ms;
         let cfg = cx.config;
-        if was_open.is_none() && (gap < threshold_ms(cfg, cx.vessel.class, prev) || gap > cfg.ais_gap.max_gap_s * 1000 || place.in_port || !cx.vessel.class.is_ship() || cx.vessel.flags.invalid_mmsi || fading(cx.vessel, prev)) {
+        if was_open.is_none()
+            && (gap < thresholds_ms(cfg, cx.vessel.class, prev).1
+                || gap > cfg.ais_gap.max_gap_s * 1000
+                || place.in_port
+                || !cx.vessel.class.is_ship()
+                || cx.vessel.flags.invalid_mmsi
+                || fading(cx.vessel, prev)
+                || long_enough(cx.world, cfg, cx.vessel.class, prev, gap).is_none())
+        {
             return;
         }
+        // A gap the once-a-minute check did not open (the data skipped
+        // ahead, or it was longer than a day): coverage is judged halfway
+        // along the straight line across it.
         let heard = match was_open {
             Some((_, h, _)) => h,
-            None => neighbours_heard(cx.tracker, cfg, prev),
+            None => neighbours_heard(cx.tracker, cfg, p.mmsi, prev.time_ms, ((prev.lat + p.lat) / 2.0, (prev.lon + p.lon) / 2.0)),
         };
         if heard < cfg.ais_gap.min_neighbours_heard {
             return;
@@ -217,6 +297,6 @@ impl AisGap {
 impl AisGap {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        seawarden_track::map_table_bytes(&self.open) + seawarden_track::map_table_bytes(&self.excused)
+        seawarden_track::map_table_bytes(&self.open) + seawarden_track::map_table_bytes(&self.excused) + seawarden_track::map_table_bytes(&self.far)
     }
 }

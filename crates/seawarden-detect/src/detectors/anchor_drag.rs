@@ -10,6 +10,15 @@
 //! Eagle S dragged its anchor for about 100 km across Estlink 2 and four
 //! telecom cables at roughly 6 kn instead of its usual 9-10 (Finnish police
 //! and Traficom statements, December 2024).
+//!
+//! Early warning: a ship that has slowed that way for `min_duration_s`
+//! outside any corridor, and whose course line at its current speed
+//! reaches a corridor within `lookahead_s`, is reported before it gets
+//! there, with a lower score (25 base points instead of 40, no
+//! infrastructure points). The episode is the same one that continues when
+//! the ship enters the corridor, so its id does not change: the crossing
+//! raises its score and emits an `update`. A ship that turns or speeds up
+//! before reaching the line ends the episode.
 
 use std::collections::VecDeque;
 
@@ -18,7 +27,7 @@ use seawarden_track::PerVessel;
 use seawarden_track::PositionObs;
 use serde_json::json;
 
-use super::{duration_text, key_of, median};
+use super::{ahead, duration_text, key_of, median};
 use crate::alert::{AlertKind, Factor};
 use crate::engine::{Cx, Place};
 use crate::episode::{EpisodeKey, Observation};
@@ -34,6 +43,9 @@ struct State {
     slow: Option<(i64, f32, f64, f64, f64)>,
     crossed: Vec<String>,
     key: u64,
+    /// When the course line was last projected onto the corridors (at most
+    /// once a minute), ms.
+    looked_ms: i64,
 }
 
 /// Per-vessel speed history and slowdowns.
@@ -97,11 +109,54 @@ impl AnchorDrag {
         // ship already dragging its anchor when it reaches a cable (Eagle S)
         // is reported as it enters the corridor.
         if slow_now && !in_corridor {
-            let (_, course0, ..) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
-            if angle_diff(cog as f64, course0 as f64) > cfg.max_course_change_deg {
+            let (since, course0, lat0, lon0, base) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
+            let turned = angle_diff(cog as f64, course0 as f64);
+            if turned > cfg.max_course_change_deg {
                 st.slow = None;
                 st.crossed.clear();
                 cx.episodes.end(key, p.time_ms);
+            } else if cfg.lookahead_s > 0 && p.time_ms - since >= cfg.min_duration_s * 1000 && p.time_ms - st.looked_ms >= 60_000 {
+                st.looked_ms = p.time_ms;
+                let reach_m = sog as f64 * 1852.0 / 3600.0 * cfg.lookahead_s as f64;
+                let to = ahead(p.lat, p.lon, cog as f64, reach_m);
+                let mut hits = Vec::new();
+                cx.world.infra_crossings((p.lat, p.lon), to, &mut hits);
+                if let Some(first) = hits.iter().min_by(|a, b| a.fraction.total_cmp(&b.fraction)) {
+                    if !cx.episodes.is_open(&key) {
+                        st.key = key_of(cx.world.infra_id(first.feature));
+                        key.key = st.key;
+                    }
+                    let (dur, dist) = (p.time_ms - since, distance_m(lat0, lon0, p.lat, p.lon));
+                    let (to_line_m, line) = (first.fraction * reach_m, cx.world.infra_name(first.feature).to_string());
+                    let eta_s = first.fraction * cfg.lookahead_s as f64;
+                    let ratio = sog as f64 / base.max(0.1);
+                    let factors = cx.factors(AlertKind::AnchorDrag, 25, format!("{sog:.1} kn against a cruising {base:.1} kn for {}, course held, heading for {line} {:.1} km ahead", duration_text(dur), to_line_m / 1000.0), None);
+                    let mut evidence = cx.base_evidence();
+                    evidence.insert("speed_kn".into(), json!(sog));
+                    evidence.insert("baseline_speed_kn".into(), json!((base * 10.0).round() / 10.0));
+                    evidence.insert("speed_ratio".into(), json!((ratio * 100.0).round() / 100.0));
+                    evidence.insert("course_deg".into(), json!(cog));
+                    evidence.insert("course_at_start_deg".into(), json!(course0));
+                    evidence.insert("course_change_deg".into(), json!(turned.round()));
+                    evidence.insert("duration_s".into(), json!(dur / 1000));
+                    evidence.insert("distance_m".into(), json!(dist.round()));
+                    evidence.insert("crossed".into(), json!(st.crossed));
+                    evidence.insert("status".into(), json!(p.status));
+                    evidence.insert("ahead".into(), json!({"infrastructure": cx.world.infra_id(first.feature), "distance_m": to_line_m.round(), "eta_s": eta_s.round()}));
+                    let name = cx.vessel.name().to_string();
+                    let summary = format!(
+                        "{} ({}) has slowed to {:.1} kn, {:.0}% of its cruising speed, without turning for {}, and is heading for {line}, {:.1} km ahead (about {} at this speed)",
+                        if name.is_empty() { "Vessel" } else { &name },
+                        p.mmsi,
+                        sog,
+                        ratio * 100.0,
+                        duration_text(dur),
+                        to_line_m / 1000.0,
+                        duration_text((eta_s * 1000.0) as i64)
+                    );
+                    let infra = vec![cx.world.infra_id(first.feature).to_string()];
+                    cx.episodes.hold(key, Observation { start_ms: since, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: infra, zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name });
+                }
             }
         } else if slow_now && in_corridor {
             let (since, course0, lat0, lon0, base) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));

@@ -7,6 +7,11 @@
 //! either its mean speed over that time is under `max_mean_speed_kn` (Global
 //! Fishing Watch's loitering speed, 2 kn) or its path is `circling_ratio`
 //! times longer than its net displacement (circling, at any speed).
+//!
+//! Early warning: the same test after `early_min_duration_s` (30 min)
+//! opens the episode with a lower score (15 base points instead of 25); it
+//! is upgraded, with an `update` and the same id, when the stay reaches
+//! `min_duration_s`. Watchlisted ships need only 30 minutes anyway.
 
 use std::collections::VecDeque;
 
@@ -43,7 +48,9 @@ impl Loitering {
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, place: &Place) {
         let cfg = &cx.config.loitering;
         let aoi = place.zones.iter().find(|&&z| cx.world.zone_kind(z) == "aoi").copied();
-        let inside = (!place.infra.is_empty() || aoi.is_some()) && !place.in_port && cx.vessel.class.is_ship();
+        // A ship reporting "not under command" is not choosing to stay: its
+        // slow presence is `drift`'s case (as for `anchor_drag`).
+        let inside = (!place.infra.is_empty() || aoi.is_some()) && !place.in_port && cx.vessel.class.is_ship() && p.status != Some(2);
         if !inside {
             if let Some(stay) = self.stays.at(cx.slot).take() {
                 cx.episodes.end(EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key }, p.time_ms);
@@ -58,7 +65,8 @@ impl Loitering {
         let stay = self.stays.at(cx.slot).get_or_insert_with(|| Stay { since_ms: p.time_ms, key, ..Stay::default() });
         // One sample per 30 s is plenty and bounds memory; the window's mean
         // speed and path length are kept as running sums.
-        if stay.samples.back().is_none_or(|s| p.time_ms - s.0 >= 30_000) {
+        let sampled = stay.samples.back().is_none_or(|s| p.time_ms - s.0 >= 30_000);
+        if sampled {
             let step = stay.samples.back().map_or(0.0, |b| distance_m(b.2, b.3, p.lat, p.lon));
             let sog = p.sog.unwrap_or(0.0);
             if !stay.samples.is_empty() {
@@ -69,6 +77,7 @@ impl Loitering {
         }
         let watch = cx.facts.watch.is_some();
         let need_ms = 1000 * if watch { cfg.watchlisted_min_duration_s } else { cfg.min_duration_s };
+        let early_ms = if cfg.early_min_duration_s > 0 { need_ms.min(cfg.early_min_duration_s * 1000) } else { need_ms };
         while stay.samples.len() > 2 && stay.samples.front().is_some_and(|s| p.time_ms - s.0 > need_ms) {
             if let Some(old) = stay.samples.pop_front() {
                 stay.speed_sum -= old.1 as f64;
@@ -78,17 +87,31 @@ impl Loitering {
             }
         }
         let stayed = p.time_ms - stay.since_ms;
-        if stayed < need_ms || stay.samples.len() < 3 {
+        if stayed < early_ms || stay.samples.len() < 3 {
             return;
         }
+        let early = stayed < need_ms;
         let key = EpisodeKey { kind: AlertKind::Loitering, mmsi: p.mmsi, other: None, key: stay.key };
-        if cx.episodes.extend_if_fresh(&key, p.time_ms) {
+        if cx.episodes.extend_if_fresh(&key, p.time_ms) || (early && !sampled) {
             return;
         }
-        let n = stay.samples.len() as f64;
-        let mean = stay.speed_sum / n;
-        let path = stay.path_m.max(0.0);
-        let (first, last) = (stay.samples.front().expect("3 samples"), stay.samples.back().expect("3 samples"));
+        // The full test judges the window of `need_ms` (running sums); the
+        // early one the last `early_ms` only, so that the approach into the
+        // corridor at sea speed does not hide a ship now stopped in it.
+        let (mean, path, first, last) = if early {
+            let from = p.time_ms - early_ms;
+            let recent: Vec<&(i64, f32, f64, f64, f64)> = stay.samples.iter().rev().take_while(|s| s.0 >= from).collect();
+            if recent.len() < 3 {
+                return;
+            }
+            let mean = recent.iter().map(|s| s.1 as f64).sum::<f64>() / recent.len() as f64;
+            // Steps into each sample but the oldest one's.
+            let path: f64 = recent[..recent.len() - 1].iter().map(|s| s.4).sum();
+            (mean, path, *recent[recent.len() - 1], *recent[0])
+        } else {
+            let n = stay.samples.len() as f64;
+            (stay.speed_sum / n, stay.path_m.max(0.0), *stay.samples.front().expect("3 samples"), *stay.samples.back().expect("3 samples"))
+        };
         let net = distance_m(first.2, first.3, last.2, last.3).max(1.0);
         let ratio = path / net;
         let slow = mean < cfg.max_mean_speed_kn;
@@ -101,8 +124,9 @@ impl Loitering {
             None => aoi.map(|z| cx.world.zone_name(z).to_string()).unwrap_or_default(),
         };
         let how = if slow { format!("at a mean {mean:.1} kn") } else { format!("circling ({ratio:.1}x path/displacement)") };
-        let extra = ((stayed - need_ms) / 3_600_000 * 5).min(15) as u8;
-        let mut factors = cx.factors(AlertKind::Loitering, 25 + extra, format!("{} inside {}", duration_text(stayed), place_name), Some(place));
+        let base = if early { 15 } else { 25 + ((stayed - need_ms) / 3_600_000 * 5).min(15) as u8 };
+        let detail = if early { format!("{} inside {} (full score at {})", duration_text(stayed), place_name, duration_text(need_ms)) } else { format!("{} inside {}", duration_text(stayed), place_name) };
+        let mut factors = cx.factors(AlertKind::Loitering, base, detail, Some(place));
         if watch {
             factors.push(crate::alert::Factor { name: "watchlist_threshold".into(), points: 0, detail: "shorter threshold for watchlisted ships".into() });
         }

@@ -93,6 +93,15 @@ pub(crate) fn duration_text(ms: i64) -> String {
     }
 }
 
+/// The point `dist_m` metres from (`lat`, `lon`) on `course_deg` (planar
+/// offsets: exact enough over the tens of kilometres detectors project).
+pub(crate) fn ahead(lat: f64, lon: f64, course_deg: f64, dist_m: f64) -> (f64, f64) {
+    let c = course_deg.to_radians();
+    let lat2 = (lat + dist_m * c.cos() / 111_320.0).clamp(-89.9, 89.9);
+    let lon2 = lon + dist_m * c.sin() / (111_320.0 * lat.to_radians().cos().max(0.01));
+    (lat2, (lon2 + 540.0).rem_euclid(360.0) - 180.0)
+}
+
 /// A 64-bit key from a string (feature ids in episode keys).
 pub(crate) fn key_of(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
