@@ -610,6 +610,13 @@ fn loitering_early_then_upgraded_at_two_hours() {
     assert_eq!(up.id, first.id);
     assert_eq!(up.factors[0].points, 25);
     assert!(seawarden_sim_free_parse(&up.end) - T0 >= 120 * MIN);
+    // Regression (found by `seawarden evaluate`, seed 303, a fishing vessel
+    // over a North Sea cable): one turn at trawling speed within half an
+    // hour is not circling; only the full window judges circling.
+    let mut trawler = Ship::new(230_000_053, CABLE_LAT + 0.004, 25.5);
+    trawler.sail(18, 3.0, 90.0, 30).sail(22, 3.0, 270.0, 30);
+    let alerts = run(vec![&trawler]);
+    assert!(of_kind(&alerts, AlertKind::Loitering).is_empty(), "{alerts:#?}");
     // A ship reporting "not under command" is drift's case, not loitering.
     let mut nuc = Ship::new(230_000_052, CABLE_LAT + 0.004, 25.3);
     nuc.sail(5, 12.0, 90.0, 10).drift(60, 1.0, 90.0, 180, 2);

@@ -8,8 +8,10 @@
 //! Fishing Watch's loitering speed, 2 kn) or its path is `circling_ratio`
 //! times longer than its net displacement (circling, at any speed).
 //!
-//! Early warning: the same test after `early_min_duration_s` (30 min)
-//! opens the episode with a lower score (15 base points instead of 25); it
+//! Early warning: a mean speed under `max_mean_speed_kn` over the last
+//! `early_min_duration_s` (30 min) of a stay opens the episode with a lower
+//! score (15 base points instead of 25; circling is not judged on so short
+//! a window: one turn looks like it); it
 //! is upgraded, with an `update` and the same id, when the stay reaches
 //! `min_duration_s`. Watchlisted ships need only 30 minutes anyway.
 
@@ -115,7 +117,11 @@ impl Loitering {
         let net = distance_m(first.2, first.3, last.2, last.3).max(1.0);
         let ratio = path / net;
         let slow = mean < cfg.max_mean_speed_kn;
-        let circling = ratio > cfg.circling_ratio && path > 2_000.0;
+        // Circling is judged on the full window only: over half an hour a
+        // single turn (a trawler at the end of a haul) already makes the
+        // path three times the displacement; repeated circling takes longer
+        // to show.
+        let circling = !early && ratio > cfg.circling_ratio && path > 2_000.0;
         if !(slow || circling) {
             return;
         }
