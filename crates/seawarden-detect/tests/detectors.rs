@@ -617,6 +617,12 @@ fn loitering_early_then_upgraded_at_two_hours() {
     trawler.sail(18, 3.0, 90.0, 30).sail(22, 3.0, 270.0, 30);
     let alerts = run(vec![&trawler]);
     assert!(of_kind(&alerts, AlertKind::Loitering).is_empty(), "{alerts:#?}");
+    // Half an hour in the corridor with a 40-minute hole in the reports (a
+    // feed outage, real AMSA data) is not half an hour observed slow.
+    let mut holed = Ship::new(230_000_054, CABLE_LAT + 0.004, 25.7);
+    holed.sail(3, 0.2, 90.0, 30).silent(40).sail(3, 0.2, 90.0, 30);
+    let alerts = run(vec![&holed]);
+    assert!(of_kind(&alerts, AlertKind::Loitering).is_empty(), "{alerts:#?}");
     // A ship reporting "not under command" is drift's case, not loitering.
     let mut nuc = Ship::new(230_000_052, CABLE_LAT + 0.004, 25.3);
     nuc.sail(5, 12.0, 90.0, 10).drift(60, 1.0, 90.0, 180, 2);

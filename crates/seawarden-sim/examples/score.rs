@@ -1,15 +1,21 @@
 //! Simulates, replays and scores scenarios, printing the table and timings:
 //! `cargo run --release -p seawarden-sim --example score -- scenarios/*.toml`.
+//! `SEED=N` replaces each scenario's seed; `CONFIG=FILE` is a detector
+//! configuration (TOML, as `--config`) instead of the defaults.
 
 fn main() -> anyhow::Result<()> {
     let mut report = seawarden_sim::Report::default();
+    let config = match std::env::var_os("CONFIG") {
+        Some(path) => seawarden_detect::Config::from_toml(&std::fs::read_to_string(path)?)?,
+        None => seawarden_detect::Config::default(),
+    };
     for path in std::env::args().skip(1) {
         let sc = seawarden_sim::Scenario::load(&path)?;
         let t = std::time::Instant::now();
         let seed = std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(sc.seed);
         let sim = sc.simulate(seed)?;
         let t_sim = t.elapsed().as_secs_f64();
-        let alerts = seawarden_sim::replay(&sc, &sim.lines, &seawarden_detect::Config::default())?;
+        let alerts = seawarden_sim::replay(&sc, &sim.lines, &config)?;
         let t_all = t.elapsed().as_secs_f64();
         let lines: Vec<_> = alerts.iter().map(seawarden_sim::AlertLine::from).collect();
         let r = seawarden_sim::evaluate_with(

@@ -40,6 +40,9 @@ struct Stay {
     path_m: f64,
 }
 
+/// The longest hole in the reports allowed in the early window, ms.
+const OBSERVED_HOLE_MS: i64 = 9 * 60_000;
+
 /// Per-vessel stays inside corridors and AOIs.
 #[derive(Default)]
 pub struct Loitering {
@@ -103,7 +106,11 @@ impl Loitering {
         let (mean, path, first, last) = if early {
             let from = p.time_ms - early_ms;
             let recent: Vec<&(i64, f32, f64, f64, f64)> = stay.samples.iter().rev().take_while(|s| s.0 >= from).collect();
-            if recent.len() < 3 {
+            // Observed throughout: from the window's start, with no hole
+            // longer than three 3-minute reporting intervals (a feed outage
+            // is not half an hour of slow presence).
+            let observed = recent.len() >= 3 && recent[recent.len() - 1].0 - from <= OBSERVED_HOLE_MS && recent.windows(2).all(|w| w[0].0 - w[1].0 <= OBSERVED_HOLE_MS);
+            if !observed {
                 return;
             }
             let mean = recent.iter().map(|s| s.1 as f64).sum::<f64>() / recent.len() as f64;
