@@ -304,14 +304,13 @@ impl Decoder {
     /// Feeds every line of a buffer (lines end with `\n`; a last line without
     /// one is fed too).
     pub fn feed_lines(&mut self, buf: &[u8], sink: &mut impl FnMut(Event<'_>)) {
-        let mut rest = buf;
-        while !rest.is_empty() {
-            let (line, next) = match rest.iter().position(|&c| c == b'\n') {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            self.feed(line, sink);
-            rest = next;
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', buf) {
+            self.feed(&buf[start..nl], sink);
+            start = nl + 1;
+        }
+        if start < buf.len() {
+            self.feed(&buf[start..], sink);
         }
     }
 

@@ -16,10 +16,20 @@ impl Source {
 
     /// A source from raw bytes; non-UTF-8 bytes are replaced by `?`.
     pub fn new(raw: &[u8]) -> Source {
-        let mut s = Source::default();
-        for &b in raw.iter().take(Self::CAPACITY) {
-            s.buf[s.len as usize] = if b.is_ascii() && !b.is_ascii_control() { b } else { b'?' };
-            s.len += 1;
+        let n = raw.len().min(Self::CAPACITY);
+        let mut s = Source { len: n as u8, buf: [0; Self::CAPACITY] };
+        let printable = |b: u8| (0x20..0x7F).contains(&b);
+        let mut ok = true;
+        for (d, &b) in s.buf[..n].iter_mut().zip(&raw[..n]) {
+            *d = b;
+            ok &= printable(b);
+        }
+        if !ok {
+            for d in &mut s.buf[..n] {
+                if !printable(*d) {
+                    *d = b'?';
+                }
+            }
         }
         s
     }
@@ -162,6 +172,15 @@ pub fn parse_iso8601(s: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_keeps_printable_ascii_and_cuts_long_names() {
+        assert_eq!(Source::new(b"rEV02").as_str(), "rEV02");
+        assert_eq!(Source::new(b"a\tb\x7f\xc3\xa9 ~").as_str(), "a?b??? ~");
+        let long = Source::new(b"0123456789abcdefghijklmnopqrstuvwxyz");
+        assert_eq!(long.as_str(), "0123456789abcdefghijklm");
+        assert_eq!(Source::new(b""), Source::default());
+    }
 
     #[test]
     fn rfc3339_round_trip() {

@@ -51,14 +51,18 @@ pub fn unix_to_ms(v: i64) -> i64 {
 /// consumed (through the closing backslash).
 pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
     debug_assert_eq!(line.first(), Some(&b'\\'));
-    let end = memchr::memchr(b'\\', &line[1..]).ok_or(TagBlockError::Malformed)? + 1;
+    let rest = line.get(1..).unwrap_or_default();
+    let end = find_byte::<b'\\'>(rest).ok_or(TagBlockError::Malformed)? + 1;
     let inner = &line[1..end];
-    let star = memchr::memrchr(b'*', inner).ok_or(TagBlockError::Malformed)?;
-    let body = &inner[..star];
-    let expected = hex2(&inner[star + 1..]).ok_or(TagBlockError::Malformed)?;
-    if inner.len() != star + 3 {
+    // The block ends with `*hh`: the checksum's star is the third byte from the
+    // end (hex digits are never `*`, so it is also the last star).
+    let n = inner.len();
+    if n < 3 || inner[n - 3] != b'*' {
         return Err(TagBlockError::Malformed);
     }
+    let star = n - 3;
+    let body = &inner[..star];
+    let expected = hex2(&inner[star + 1..]).ok_or(TagBlockError::Malformed)?;
     let unchecked = checksum(body) != expected;
     if unchecked && expected != 0 && checksum_without_group(body) != Some(expected) {
         return Err(TagBlockError::BadChecksum);
@@ -66,43 +70,68 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
     let mut tb = TagBlock { unchecked, ..TagBlock::default() };
     let mut rest = body;
     while !rest.is_empty() {
-        // Fields are short: a plain scan for the comma beats an iterator.
-        let mut i = 0;
-        while i < rest.len() && rest[i] != b',' {
-            i += 1;
-        }
+        let i = find_byte::<b','>(rest).unwrap_or(rest.len());
         let field = &rest[..i];
-        rest = if i < rest.len() { &rest[i + 1..] } else { &[] };
+        rest = rest.get(i + 1..).unwrap_or_default();
         if field.len() < 2 {
             if field.is_empty() {
                 continue;
             }
             return Err(TagBlockError::Malformed);
         }
+        // Keys are one letter in practice ("c:", "s:"), but longer ones exist.
+        if field[1] == b':' {
+            let value = &field[2..];
+            match field[0] {
+                b'c' => tb.time_ms = Some(parse_time(value)?),
+                b's' => tb.source = Some(value),
+                b'g' => tb.group = Some(parse_group(value).ok_or(TagBlockError::Malformed)?),
+                b'n' => tb.line_count = parse_int(value).and_then(|v| u32::try_from(v).ok()),
+                b'r' => tb.relative_time = parse_int(value).and_then(|v| u32::try_from(v).ok()),
+                b't' => tb.text = Some(value),
+                b'd' => tb.destination = Some(value),
+                _ => {} // other parameter codes (e.g. "i") are ignored
+            }
+            continue;
+        }
         // The NMEA 4.0 grouping also exists in the older form "1G2:0125".
         if field.len() > 3 && field[1] == b'G' && field[0].is_ascii_digit() {
             tb.group = parse_old_group(field);
             continue;
         }
-        // Keys are one letter in practice ("c:", "s:"), but longer ones exist.
-        let colon = if field[1] == b':' {
-            1
-        } else {
-            field.iter().position(|&c| c == b':').ok_or(TagBlockError::Malformed)?
-        };
-        let (key, value) = (&field[..colon], &field[colon + 1..]);
-        match key {
-            b"c" => tb.time_ms = Some(unix_to_ms(parse_digits(value).or_else(|| parse_int(value)).ok_or(TagBlockError::Malformed)?)),
-            b"s" => tb.source = Some(value),
-            b"g" => tb.group = Some(parse_group(value).ok_or(TagBlockError::Malformed)?),
-            b"n" => tb.line_count = parse_int(value).and_then(|v| u32::try_from(v).ok()),
-            b"r" => tb.relative_time = parse_int(value).and_then(|v| u32::try_from(v).ok()),
-            b"t" => tb.text = Some(value),
-            b"d" => tb.destination = Some(value),
-            _ => {} // other parameter codes (e.g. "i", or vendor "si") are ignored
+        // A longer key (vendor "si:"): checked for its colon, then ignored.
+        if !field.contains(&b':') {
+            return Err(TagBlockError::Malformed);
         }
     }
     Ok((tb, end + 1))
+}
+
+/// A `c:` value (seconds or milliseconds) as milliseconds.
+#[inline]
+fn parse_time(value: &[u8]) -> Result<i64, TagBlockError> {
+    Ok(unix_to_ms(parse_digits(value).or_else(|| parse_int(value)).ok_or(TagBlockError::Malformed)?))
+}
+
+/// Position of the first `B` in `hay`. Tag-block fields are a few bytes long,
+/// where eight bytes at a time in a register beat a vectorised search's set-up.
+#[inline(always)]
+pub(crate) fn find_byte<const B: u8>(hay: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes")) ^ (ONES * B as u64);
+        // Exact zero-byte test (no false positives): bit 7 of a byte of
+        // `found` is set iff that byte of `x` is zero; the lowest is first.
+        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == B).map(|i| base + i)
 }
 
 /// The checksum of the block without its `g:` field. Norway's Kystverket
@@ -134,7 +163,24 @@ fn parse_digits(v: &[u8]) -> Option<i64> {
         return None;
     }
     let mut n: i64 = 0;
-    for &c in v {
+    let mut rest = v;
+    // Eight digits at a time (Unix times have 10 or 13), with SWAR arithmetic.
+    while rest.len() >= 8 {
+        let x = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
+        let d = x.wrapping_sub(0x3030_3030_3030_3030);
+        // Every byte a digit: no byte below '0' (no borrow into bit 7 of
+        // `d`) and none above '9' (adding 6 would carry past 15).
+        if (x & 0x8080_8080_8080_8080) != 0 || (d | d.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 != 0 {
+            return None;
+        }
+        // The first digit is the low byte: pairs, then quads, then all eight.
+        let d = (d.wrapping_mul(10) + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+        let d = (d.wrapping_mul(100) + (d >> 16)) & 0x0000_FFFF_0000_FFFF;
+        let d = (d.wrapping_mul(10_000) + (d >> 32)) & 0xFFFF_FFFF;
+        n = n * 100_000_000 + d as i64;
+        rest = &rest[8..];
+    }
+    for &c in rest {
         let d = c.wrapping_sub(b'0');
         if d > 9 {
             return None;
@@ -210,6 +256,41 @@ mod tests {
         assert_eq!(tb.group, Some((1, 2, 3985)));
         let (tb, _) = parse_tag_block(b"\\1G2:0125,c:1354719387*0D\\").unwrap();
         assert_eq!(tb.group, Some((1, 2, 125)));
+    }
+
+    #[test]
+    fn digit_parsing_matches_naive() {
+        let naive = |v: &[u8]| -> Option<i64> {
+            if v.is_empty() || v.len() > 18 || !v.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(v).ok()?.parse().ok()
+        };
+        let mut cases: Vec<Vec<u8>> = vec![b"1700000000".to_vec(), b"1541030400123".to_vec(), b"999999999999999999".to_vec(), b"0".to_vec(), b"".to_vec()];
+        for len in 1..=19 {
+            for bad in 0..len {
+                for c in [b'/', b':', b'.', b'-', b'a', 0x80, 0xB0, 0] {
+                    let mut v = b"1234567890123456789"[..len].to_vec();
+                    v[bad] = c;
+                    cases.push(v);
+                }
+            }
+        }
+        for v in &cases {
+            assert_eq!(parse_digits(v), naive(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn byte_search_matches_naive() {
+        let hay = b"s:2573485,c:1700000000*00\\!AIVDM,1,1,,B";
+        for start in 0..hay.len() {
+            for end in start..=hay.len() {
+                let h = &hay[start..end];
+                assert_eq!(find_byte::<b'\\'>(h), h.iter().position(|&c| c == b'\\'), "{start}..{end}");
+                assert_eq!(find_byte::<b','>(h), h.iter().position(|&c| c == b','), "{start}..{end}");
+            }
+        }
     }
 
     #[test]
