@@ -65,9 +65,9 @@ static UNARMOR: [u8; 256] = build_unarmor_table();
 
 /// Unpacks eight armored characters (`x` holds them little-endian: the first
 /// in the low byte) into 48 bits, first character most significant, with
-/// SWAR arithmetic; the flag is false if any character is not armoring.
+/// SWAR arithmetic; the second value is zero if every character is armoring.
 #[inline(always)]
-fn unarmor8(x: u64) -> (u64, bool) {
+fn unarmor8(x: u64) -> (u64, u64) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Per byte c < 128: bit 7 of (c + 128 - k) is set iff c >= k. Bytes of
@@ -82,7 +82,7 @@ fn unarmor8(x: u64) -> (u64, bool) {
     let t = ((v & 0x003F_003F_003F_003F) << 6) | ((v >> 8) & 0x003F_003F_003F_003F);
     let u = ((t & 0x0000_0FFF_0000_0FFF) << 12) | ((t >> 16) & 0x0000_0FFF_0000_0FFF);
     let packed = ((u & 0xFF_FFFF) << 24) | ((u >> 32) & 0xFF_FFFF);
-    (packed, valid == HIGH)
+    (packed, valid ^ HIGH)
 }
 
 /// The armoring alphabet, indexed by 6-bit value.
@@ -187,21 +187,21 @@ impl Payload {
     #[inline]
     fn unarmor_aligned(&mut self, armored: &[u8]) -> Result<(), PayloadError> {
         #[inline(always)]
-        fn block(c: &[u8; 32]) -> ([u64; 3], bool) {
-            let mut ok = true;
+        fn block(c: &[u8; 32]) -> ([u64; 3], u64) {
+            let mut bad = 0;
             let mut g = [0u64; 4];
             for (k, g) in g.iter_mut().enumerate() {
-                let (v, valid) = unarmor8(u64::from_le_bytes(c[k * 8..k * 8 + 8].try_into().expect("8 bytes")));
-                ok &= valid;
+                let (v, invalid) = unarmor8(u64::from_le_bytes(c[k * 8..k * 8 + 8].try_into().expect("8 bytes")));
+                bad |= invalid;
                 *g = v;
             }
-            ([g[0] << 16 | g[1] >> 32, g[1] << 32 | g[2] >> 16, g[2] << 48 | g[3]], ok)
+            ([g[0] << 16 | g[1] >> 32, g[1] << 32 | g[2] >> 16, g[2] << 48 | g[3]], bad)
         }
         let mut chunks = armored.chunks_exact(32);
         let mut w = 0;
         for c in &mut chunks {
-            let (words, ok) = block(c.try_into().expect("chunk of 32"));
-            if !ok {
+            let (words, bad) = block(c.try_into().expect("chunk of 32"));
+            if bad != 0 {
                 return Err(PayloadError::BadCharacter);
             }
             self.words[w] = words[0];
@@ -216,7 +216,7 @@ impl Payload {
         if !rest.is_empty() {
             let r = rest.len();
             let mut g = [0u64; 4];
-            let mut ok = true;
+            let mut bad = 0;
             for (k, g) in g.iter_mut().enumerate() {
                 let from = k * 8;
                 let x = if from + 8 <= r {
@@ -236,11 +236,11 @@ impl Payload {
                 } else {
                     0x3030_3030_3030_3030
                 };
-                let (v, valid) = unarmor8(x);
-                ok &= valid;
+                let (v, invalid) = unarmor8(x);
+                bad |= invalid;
                 *g = v;
             }
-            if !ok {
+            if bad != 0 {
                 return Err(PayloadError::BadCharacter);
             }
             // Words past the data are zero (padding), so all three are written.
@@ -257,11 +257,18 @@ impl Payload {
         if fill_bits > 5 || fill_bits as usize > self.len {
             return Err(PayloadError::BadFillBits);
         }
-        // Zero the dropped bits: bits past the end always read as zero.
-        for at in self.len - fill_bits as usize..self.len {
-            self.words[at / 64] &= !(1u64 << (63 - at % 64));
+        // Zero the dropped bits: bits past the end always read as zero. They
+        // are already zero past `len`, so everything from the new end on is
+        // cleared: the rest of its word and the next word.
+        let end = self.len - fill_bits as usize;
+        if fill_bits > 0 {
+            let w = end / 64;
+            self.words[w] &= !(u64::MAX >> (end % 64));
+            if let Some(next) = self.words.get_mut(w + 1) {
+                *next = 0;
+            }
         }
-        self.len -= fill_bits as usize;
+        self.len = end;
         Ok(())
     }
 
@@ -722,7 +729,8 @@ mod tests {
     fn swar_unarmor_matches_table() {
         for c in 0u8..=255 {
             let bytes = [b'0', c, b'w', b'W', b'`', b'1', c, c];
-            let (v, ok) = unarmor8(u64::from_le_bytes(bytes));
+            let (v, bad) = unarmor8(u64::from_le_bytes(bytes));
+            let ok = bad == 0;
             let want_ok = bytes.iter().all(|&b| UNARMOR[b as usize] != 0xFF);
             assert_eq!(ok, want_ok, "char {c}");
             if ok {

@@ -89,24 +89,10 @@ pub fn parse_sentence(line: &[u8]) -> Result<(Sentence<'_>, usize), FrameError> 
         return Err(FrameError::Truncated);
     }
     let talker = [line[1], line[2]];
-    let mut i = 7;
-    // Fragment count and number: single digits in practice; accept up to 2.
-    let total = read_small_int(line, &mut i).ok_or(FrameError::Truncated)?;
-    let number = read_small_int(line, &mut i).ok_or(FrameError::Truncated)?;
-    // Sequential message id: empty or digits.
-    let seq_start = i;
-    while i < line.len() && line[i] != b',' {
-        i += 1;
-    }
-    let seq_field = &line[seq_start..i];
-    i += 1;
-    // Channel: empty or one character (some feeds send "AB" or "1"/"2").
-    let ch_start = i;
-    while i < line.len() && line[i] != b',' {
-        i += 1;
-    }
-    let channel = line.get(ch_start).copied().filter(|_| i > ch_start).unwrap_or(0);
-    i += 1;
+    let (total, number, seq_field, channel, mut i) = match fragment_fields_fast(line) {
+        Some(f) => f,
+        None => fragment_fields(line)?,
+    };
     let p_start = i.min(line.len());
     let p_end = match memchr_comma(&line[p_start..]) {
         Some(off) => p_start + off,
@@ -142,6 +128,55 @@ pub fn parse_sentence(line: &[u8]) -> Result<(Sentence<'_>, usize), FrameError> 
         Sentence { talker, own_ship, total, number, seq_id, channel, payload, fill_bits },
         star + 3,
     ))
+}
+
+/// The fragment count, number, sequence id field, channel and the payload's
+/// start, for the usual layout `!AIVDM,d,d,[d],[c],`: one load and a few
+/// compares. `None` for anything else (then [`fragment_fields`] reads them).
+#[inline(always)]
+fn fragment_fields_fast(line: &[u8]) -> Option<(u8, u8, &[u8], u8, usize)> {
+    let h: &[u8; 8] = line.get(7..15)?.try_into().ok()?;
+    let digit = |c: u8| c.wrapping_sub(b'0') < 10;
+    if !(digit(h[0]) && h[1] == b',' && digit(h[2]) && h[3] == b',') {
+        return None;
+    }
+    let (total, number) = (h[0] - b'0', h[2] - b'0');
+    // Sequence id: empty or one digit; channel: empty or one character.
+    let (seq, at) = match (h[4], h[5]) {
+        (b',', _) => (&line[11..11], 12),
+        (d, b',') if digit(d) => (&line[11..12], 13),
+        _ => return None,
+    };
+    let rel = at - 7;
+    match (h[rel], h.get(rel + 1).copied().unwrap_or(0)) {
+        (b',', _) => Some((total, number, seq, 0, at + 1)),
+        (c, b',') if c != b',' => Some((total, number, seq, c, at + 2)),
+        _ => None,
+    }
+}
+
+/// The fragment fields in general (counts of one or two digits, a sequence
+/// id of any length, a channel of any length), and the payload's start.
+fn fragment_fields(line: &[u8]) -> Result<(u8, u8, &[u8], u8, usize), FrameError> {
+    let mut i = 7;
+    // Fragment count and number: single digits in practice; accept up to 2.
+    let total = read_small_int(line, &mut i).ok_or(FrameError::Truncated)?;
+    let number = read_small_int(line, &mut i).ok_or(FrameError::Truncated)?;
+    // Sequential message id: empty or digits.
+    let seq_start = i;
+    while i < line.len() && line[i] != b',' {
+        i += 1;
+    }
+    let seq_field = &line[seq_start..i];
+    i += 1;
+    // Channel: empty or one character (some feeds send "AB" or "1"/"2").
+    let ch_start = i;
+    while i < line.len() && line[i] != b',' {
+        i += 1;
+    }
+    let channel = line.get(ch_start).copied().filter(|_| i > ch_start).unwrap_or(0);
+    i += 1;
+    Ok((total, number, seq_field, channel, i))
 }
 
 /// Position of the first comma. Payload fields are short (tens of bytes), where
@@ -237,6 +272,32 @@ mod tests {
             }
         }
         assert_eq!(memchr_comma(&[0x2C ^ 0x80, 0xAC, 0x2D, 0x2B, 0, 0, 0, 0, b',']), Some(8));
+    }
+
+    #[test]
+    fn fast_fragment_fields_match_general() {
+        // Every header over an alphabet of digits, commas and a channel letter,
+        // at every length through the fast path's 8-byte window and beyond:
+        // where the fast path answers, the general reader must agree.
+        const ALPHABET: &[u8] = b"01,A";
+        let mut fast_hits = 0;
+        for n in 0..ALPHABET.len().pow(9) {
+            let mut line = b"!AIVDM,".to_vec();
+            let mut k = n;
+            for _ in 0..9 {
+                line.push(ALPHABET[k % ALPHABET.len()]);
+                k /= ALPHABET.len();
+            }
+            line.extend_from_slice(b"1P00,0*00");
+            for len in 7..=line.len() {
+                let l = &line[..len];
+                if let Some(fast) = fragment_fields_fast(l) {
+                    fast_hits += 1;
+                    assert_eq!(Ok(fast), fragment_fields(l), "{}", String::from_utf8_lossy(l));
+                }
+            }
+        }
+        assert!(fast_hits > 5_000, "fast path taken only {fast_hits} times");
     }
 
     #[test]
