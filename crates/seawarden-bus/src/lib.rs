@@ -10,13 +10,19 @@
 //! offset. The same input gives the same alert events, ids and episodes as a
 //! single node (docs/bus.md gives the argument; `tests/nats.rs` the proof).
 //!
-//! Transport: NATS JetStream ([`nats`], feature `nats`, default).
+//! Transports: NATS JetStream ([`nats`], feature `nats`, default) and the
+//! Kafka protocol ([`kafka`], feature `kafka`).
 #![warn(missing_docs)]
 
+#[cfg(feature = "kafka")]
+pub mod kafka;
 #[cfg(feature = "nats")]
 pub mod nats;
 pub mod stage;
 pub mod wire;
 
-pub use stage::{partition_of, Ingest, Published, Route, SharedWorld, Stage, Worker};
+pub use stage::{
+    partition_of, publish_files, FrameSink, Ingest, Published, Route, SharedWorld, Stage, Worker,
+    WorkerReport,
+};
 pub use wire::{decode_batch, encode_frame, Frame, WireError};

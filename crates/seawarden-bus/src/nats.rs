@@ -108,6 +108,13 @@ impl NatsBus {
     }
 }
 
+/// Header of an observation batch: when ingest sent it (Unix microseconds).
+pub const SENT_HEADER: &str = "Seawarden-Sent-Us";
+
+/// Header of an alert event: when ingest sent the batch whose frame raised
+/// it (Unix microseconds), for end-to-end latency.
+pub const SOURCE_HEADER: &str = "Seawarden-Source-Us";
+
 /// Largest batch of frames in one bus message, bytes.
 const BATCH_BYTES: usize = 32 * 1024;
 
@@ -180,9 +187,11 @@ impl Publisher {
         begin_batch(buf);
         self.messages += 1;
         self.bytes += payload.len() as u64;
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert(SENT_HEADER, crate::stage::unix_micros().to_string().as_str());
         let ack = self
             .js
-            .publish(subject, payload)
+            .publish_with_headers(subject, headers, payload)
             .await
             .map_err(|e| anyhow!("cannot publish: {e}"))?;
         self.acks.push_back(ack);
@@ -235,49 +244,16 @@ pub async fn ingest_files(
     inputs: &[String],
 ) -> Result<u64> {
     let mut publisher = Publisher::new(js, bus, ingest.partitions());
-    let mut frames: Vec<(Route, Frame)> = Vec::new();
-    if let [path] = inputs {
-        // Lines are read synchronously in chunks; frames are published
-        // between chunks.
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut chunks: Vec<Vec<Vec<u8>>> = Vec::new();
-        seawarden_pipeline::input::for_each_line_of(path, |line| {
-            lines.push(line.to_vec());
-            if lines.len() == 4096 {
-                chunks.push(std::mem::take(&mut lines));
-            }
-        })?;
-        chunks.push(lines);
-        for chunk in chunks {
-            for line in chunk {
-                ingest.feed_line(&line, &mut |r, f| frames.push((r, f)));
-            }
-            for (r, f) in frames.drain(..) {
-                publisher.push(r, &f).await?;
-            }
-        }
-    } else {
-        let mut collected = Vec::new();
-        for path in inputs {
-            ingest.begin_input();
-            seawarden_pipeline::input::for_each_line_of(path, |line| {
-                ingest.decode_line(line, &mut |o| collected.push(o))
-            })?;
-        }
-        collected.sort_by_key(seawarden_track::Observation::time_ms);
-        for o in collected {
-            ingest.send(o, &mut |r, f| frames.push((r, f)));
-            for (r, f) in frames.drain(..) {
-                publisher.push(r, &f).await?;
-            }
-        }
+    crate::stage::publish_files(ingest, inputs, &mut publisher).await
+}
+
+impl crate::stage::FrameSink for Publisher {
+    async fn push(&mut self, route: Route, frame: &Frame) -> Result<()> {
+        Publisher::push(self, route, frame).await
     }
-    ingest.finish(&mut |r, f| frames.push((r, f)));
-    for (r, f) in frames.drain(..) {
-        publisher.push(r, &f).await?;
+    async fn finish(&mut self) -> Result<()> {
+        Publisher::finish(self).await
     }
-    publisher.finish().await?;
-    Ok(ingest.frames())
 }
 
 /// How a detector worker runs.
@@ -310,16 +286,7 @@ impl WorkerOptions {
     }
 }
 
-/// What a worker did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WorkerReport {
-    /// Frames replayed without publishing, to rebuild state after a restart.
-    pub rebuilt_frames: u64,
-    /// Frames handled live.
-    pub frames: u64,
-    /// Alert events published.
-    pub alerts: u64,
-}
+pub use crate::stage::WorkerReport;
 
 /// Runs one detector worker of `stage` until the end frame (or forever).
 pub async fn run_worker<W: World>(
@@ -411,6 +378,13 @@ pub async fn run_worker<W: World>(
                 .map_err(|e| anyhow!("cannot acknowledge: {e}"))?;
             continue;
         }
+        let sent = m
+            .message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(SENT_HEADER))
+            .map(|v| v.to_string())
+            .unwrap_or_default();
         let mut n = 0;
         decode_batch(&m.message.payload, |f| {
             worker.handle(f, &mut |p| out.push(p));
@@ -424,6 +398,9 @@ pub async fn run_worker<W: World>(
         for p in out.drain(..) {
             let mut headers = async_nats::HeaderMap::new();
             headers.insert(async_nats::header::NATS_MESSAGE_ID, p.key.as_str());
+            if !sent.is_empty() {
+                headers.insert(SOURCE_HEADER, sent.as_str());
+            }
             acks.push(
                 js.publish_with_headers(
                     bus.alerts_subject(),

@@ -322,6 +322,87 @@ impl<W: World> Worker<W> {
     }
 }
 
+/// Wall-clock time in Unix microseconds (bus latency stamps).
+pub fn unix_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
+/// What a worker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkerReport {
+    /// Frames replayed without publishing, to rebuild state after a restart.
+    pub rebuilt_frames: u64,
+    /// Frames handled live.
+    pub frames: u64,
+    /// Alert events published.
+    pub alerts: u64,
+}
+
+/// Where ingest puts routed frames: a bus publisher.
+#[allow(async_fn_in_trait)]
+pub trait FrameSink {
+    /// Adds one routed frame (sent when a batch is full).
+    async fn push(&mut self, route: Route, frame: &Frame) -> anyhow::Result<()>;
+    /// Sends everything pending and waits until the bus has stored it.
+    async fn finish(&mut self) -> anyhow::Result<()>;
+}
+
+/// Publishes AIS files through `ingest` to `sink`, as `seawarden replay`
+/// would read them (one file streamed through the reordering window;
+/// several merged by time). Returns frames published.
+pub async fn publish_files(
+    ingest: &mut Ingest,
+    inputs: &[String],
+    sink: &mut impl FrameSink,
+) -> anyhow::Result<u64> {
+    let mut frames: Vec<(Route, Frame)> = Vec::new();
+    if let [path] = inputs {
+        // Lines are read synchronously in chunks; frames are published
+        // between chunks.
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut chunks: Vec<Vec<Vec<u8>>> = Vec::new();
+        seawarden_pipeline::input::for_each_line_of(path, |line| {
+            lines.push(line.to_vec());
+            if lines.len() == 4096 {
+                chunks.push(std::mem::take(&mut lines));
+            }
+        })?;
+        chunks.push(lines);
+        for chunk in chunks {
+            for line in chunk {
+                ingest.feed_line(&line, &mut |r, f| frames.push((r, f)));
+            }
+            for (r, f) in frames.drain(..) {
+                sink.push(r, &f).await?;
+            }
+        }
+    } else {
+        let mut collected = Vec::new();
+        for path in inputs {
+            ingest.begin_input();
+            seawarden_pipeline::input::for_each_line_of(path, |line| {
+                ingest.decode_line(line, &mut |o| collected.push(o))
+            })?;
+        }
+        collected.sort_by_key(Observation::time_ms);
+        for o in collected {
+            ingest.send(o, &mut |r, f| frames.push((r, f)));
+            for (r, f) in frames.drain(..) {
+                sink.push(r, &f).await?;
+            }
+        }
+    }
+    ingest.finish(&mut |r, f| frames.push((r, f)));
+    for (r, f) in frames.drain(..) {
+        sink.push(r, &f).await?;
+    }
+    sink.finish().await?;
+    Ok(ingest.frames())
+}
+
 /// One loaded world shared by several workers in a process (each worker owns
 /// its engine; the world is read-only).
 #[derive(Debug)]
