@@ -188,7 +188,10 @@ impl Publisher {
         self.messages += 1;
         self.bytes += payload.len() as u64;
         let mut headers = async_nats::HeaderMap::new();
-        headers.insert(SENT_HEADER, crate::stage::unix_micros().to_string().as_str());
+        headers.insert(
+            SENT_HEADER,
+            crate::stage::unix_micros().to_string().as_str(),
+        );
         let ack = self
             .js
             .publish_with_headers(subject, headers, payload)
@@ -360,6 +363,14 @@ pub async fn run_worker<W: World>(
                 break;
             }
         }
+    }
+
+    // A predecessor that acknowledged the end frame left nothing to do.
+    if worker.ended() && options.stop_at_end {
+        js.publish(bus.done_subject(), Bytes::from(durable.clone()))
+            .await
+            .ok();
+        return Ok(report);
     }
 
     let mut messages = durable_consumer

@@ -69,7 +69,13 @@ fn start_broker() -> Option<(Server, String)> {
         .port();
     let listener = format!("tcp://127.0.0.1:{port}");
     let child = Command::new(&bin)
-        .args(["broker", "--listener-url", &listener, "--advertised-listener-url", &listener])
+        .args([
+            "broker",
+            "--listener-url",
+            &listener,
+            "--advertised-listener-url",
+            &listener,
+        ])
         .args(["--storage-engine", "memory://tansu/"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -309,10 +315,7 @@ fn committed_offsets_are_kept_per_group_and_partition() {
         assert_eq!(c.committed("g", &topic, 1).await.unwrap(), Ok(None));
         assert_eq!(c.commit("g", &topic, 1, 42, "alerts=7").await.unwrap(), 0);
         assert_eq!(c.commit("g", &topic, 0, 5, "").await.unwrap(), 0);
-        assert_eq!(
-            offset(c.committed("g", &topic, 1).await.unwrap()),
-            Some(42)
-        );
+        assert_eq!(offset(c.committed("g", &topic, 1).await.unwrap()), Some(42));
         assert_eq!(offset(c.committed("g", &topic, 0).await.unwrap()), Some(5));
         assert_eq!(c.committed("other", &topic, 1).await.unwrap(), Ok(None));
         assert_eq!(c.commit("g", &topic, 1, 43, "alerts=9").await.unwrap(), 0);

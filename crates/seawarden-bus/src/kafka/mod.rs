@@ -162,6 +162,39 @@ impl KafkaBus {
         })
     }
 
+    /// Connects to a bus whose topics exist (readers of alerts), taking
+    /// the partition count from the observation topic.
+    pub async fn open(&self) -> Result<Kafka> {
+        let client = ClientBuilder::new(self.brokers.clone())
+            .client_id("seawarden")
+            .build()
+            .await
+            .with_context(|| format!("cannot connect to Kafka at {}", self.brokers.join(",")))?;
+        let topics = client
+            .list_topics()
+            .await
+            .map_err(|e| anyhow!("cannot list topics: {e}"))?;
+        let partitions = topics
+            .iter()
+            .find(|t| t.name == self.obs_topic())
+            .map(|t| t.partitions.len() as u32)
+            .filter(|&n| n > 0)
+            .ok_or_else(|| {
+                anyhow!(
+                    "no topic {} on the bus: nothing was ingested",
+                    self.obs_topic()
+                )
+            })?;
+        if !topics.iter().any(|t| t.name == self.alerts_topic()) {
+            bail!("no topic {} on the bus", self.alerts_topic());
+        }
+        Ok(Kafka {
+            client: Arc::new(client),
+            bus: self.clone(),
+            partitions,
+        })
+    }
+
     /// A protocol connection to the first bootstrap broker that answers.
     async fn conn(&self) -> Result<Conn> {
         let mut last = None;
@@ -300,7 +333,9 @@ impl Publisher {
                 let r = record(p.to_string().into_bytes(), value, BTreeMap::new());
                 self.pending[p].push(r)
             }
-            None => self.pending_all.push(record(Vec::new(), value, BTreeMap::new())),
+            None => self
+                .pending_all
+                .push(record(Vec::new(), value, BTreeMap::new())),
         }
     }
 
@@ -572,6 +607,10 @@ pub async fn run_worker<W: World>(
             }
         })
         .await?;
+    }
+    // A predecessor that committed the end frame left nothing to do.
+    if worker.ended() && options.stop_at_end {
+        return Ok(report);
     }
 
     let mut out: Vec<(Published, i64)> = Vec::new();

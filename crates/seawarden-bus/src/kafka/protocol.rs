@@ -148,9 +148,8 @@ impl Conn {
             return match code {
                 0 => Ok(true),
                 36 => Ok(false),
-                c => Err(kafka_error(c, &format!("cannot create topic {topic}")).context(
-                    message.unwrap_or_default(),
-                )),
+                c => Err(kafka_error(c, &format!("cannot create topic {topic}"))
+                    .context(message.unwrap_or_default())),
             };
         }
         bail!("the broker did not answer for topic {topic}")
@@ -171,7 +170,10 @@ impl Conn {
         let host = r.string()?;
         let port = r.i32()?;
         if code != 0 {
-            return Err(kafka_error(code, &format!("no coordinator for group {group}")));
+            return Err(kafka_error(
+                code,
+                &format!("no coordinator for group {group}"),
+            ));
         }
         Ok(format!("{host}:{port}"))
     }
@@ -314,7 +316,10 @@ impl<'a> Reader<'a> {
             return Ok(0);
         }
         if n as usize > self.buf.len() - self.pos {
-            bail!("Kafka response: array of {n} at byte {} is too long", self.pos);
+            bail!(
+                "Kafka response: array of {n} at byte {} is too long",
+                self.pos
+            );
         }
         Ok(n as usize)
     }
