@@ -1,5 +1,6 @@
 //! `seawarden bus ingest|detect|alerts`: Seawarden scaled out on NATS
-//! JetStream (see docs/bus.md).
+//! JetStream or a Kafka-protocol broker, chosen by the URL scheme (see
+//! docs/bus.md).
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use seawarden_bus::kafka::{self, KafkaBus};
 use seawarden_bus::nats::{ingest_files, read_alerts, run_worker, NatsBus, WorkerOptions};
 use seawarden_bus::{Ingest, Stage, Worker};
 use seawarden_detect::Config;
@@ -31,20 +33,24 @@ pub enum BusCommand {
 /// Where the bus is.
 #[derive(Args, Debug, Clone)]
 pub struct BusArgs {
-    /// NATS server URL.
+    /// Bus URL: `nats://host:port` (NATS JetStream) or
+    /// `kafka://host:port[,host:port...]` (Kafka protocol).
     #[arg(
         long = "bus",
         value_name = "URL",
         default_value = "nats://127.0.0.1:4222"
     )]
     url: String,
-    /// Prefix of subjects and streams.
+    /// Prefix of subjects and streams (NATS) or topics (Kafka).
     #[arg(long, value_name = "NAME", default_value = "seawarden")]
     prefix: String,
     /// How long the bus keeps observations and alerts, hours (a restarted
     /// worker rebuilds its state from what is kept).
     #[arg(long, value_name = "HOURS", default_value_t = 48)]
     retention_h: u64,
+    /// Replicas of each Kafka topic created (3 on a production cluster).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    replication: i16,
 }
 
 impl BusArgs {
@@ -53,6 +59,26 @@ impl BusArgs {
             url: self.url.clone(),
             prefix: self.prefix.clone(),
         }
+    }
+
+    /// The Kafka bus, if the URL names one; an unknown scheme is an error.
+    fn kafka(&self) -> Result<Option<KafkaBus>> {
+        if self.url.starts_with("kafka://") {
+            let mut bus = KafkaBus::from_url(&self.url)?;
+            bus.prefix = self.prefix.clone();
+            if self.replication < 1 {
+                bail!("--replication must be at least 1");
+            }
+            bus.replication = self.replication;
+            return Ok(Some(bus));
+        }
+        if !self.url.starts_with("nats://") {
+            bail!(
+                "unknown bus {}: use nats://host:port or kafka://host:port",
+                self.url
+            );
+        }
+        Ok(None)
     }
 
     fn retention(&self) -> Duration {
@@ -132,10 +158,18 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
         bail!("--partitions must be at least 1");
     }
     let started = Instant::now();
-    let bus = a.bus.bus();
-    let js = bus.connect(a.bus.retention()).await?;
     let mut ingest = Ingest::new(a.partitions, a.reorder_window_s * 1000);
-    let frames = ingest_files(&bus, js, &mut ingest, &a.inputs).await?;
+    let frames = match a.bus.kafka()? {
+        Some(bus) => {
+            let k = bus.connect(a.partitions, a.bus.retention()).await?;
+            kafka::ingest_files(&k, &mut ingest, &a.inputs).await?
+        }
+        None => {
+            let bus = a.bus.bus();
+            let js = bus.connect(a.bus.retention()).await?;
+            ingest_files(&bus, js, &mut ingest, &a.inputs).await?
+        }
+    };
     let (timed, untimed) = ingest.timed_untimed();
     if timed == 0 && untimed > 0 {
         bail!("the input has no receive times (no tag blocks, $PGHP headers or timestamps)");
@@ -164,16 +198,30 @@ async fn detect(a: DetectArgs) -> Result<ExitCode> {
         },
         None => Stage::Area,
     };
+    let kafka_bus = a.bus.kafka()?;
     let world = GeoWorld::load(&a.world.spec())?;
-    let bus = a.bus.bus();
-    let js = bus.connect(a.bus.retention()).await?;
-    let options = WorkerOptions {
-        stop_at_end: !a.follow,
-        progress: Arc::default(),
-        ..WorkerOptions::new(a.group.clone())
-    };
+    let worker = Worker::new(world, config, stage);
     let started = Instant::now();
-    let report = run_worker(&bus, js, Worker::new(world, config, stage), &options).await?;
+    let report = match kafka_bus {
+        Some(bus) => {
+            let k = bus.connect(a.partitions, a.bus.retention()).await?;
+            let options = kafka::WorkerOptions {
+                stop_at_end: !a.follow,
+                ..kafka::WorkerOptions::new(a.group.clone())
+            };
+            kafka::run_worker(&k, worker, &options).await?
+        }
+        None => {
+            let bus = a.bus.bus();
+            let js = bus.connect(a.bus.retention()).await?;
+            let options = WorkerOptions {
+                stop_at_end: !a.follow,
+                progress: Arc::default(),
+                ..WorkerOptions::new(a.group.clone())
+            };
+            run_worker(&bus, js, worker, &options).await?
+        }
+    };
     eprintln!(
         "worker {stage:?}: {} frames rebuilt, {} handled, {} alert events published in {:.2} s",
         report.rebuilt_frames,
@@ -185,9 +233,18 @@ async fn detect(a: DetectArgs) -> Result<ExitCode> {
 }
 
 async fn alerts(a: AlertsArgs) -> Result<ExitCode> {
-    let bus = a.bus.bus();
-    let js = bus.connect(a.bus.retention()).await?;
-    let stored = read_alerts(&bus, &js).await?;
+    let stored: Vec<(String, String)> = match a.bus.kafka()? {
+        Some(bus) => kafka::read_alerts(&bus.open().await?)
+            .await?
+            .into_iter()
+            .map(|(key, json, _)| (key, json))
+            .collect(),
+        None => {
+            let bus = a.bus.bus();
+            let js = bus.connect(a.bus.retention()).await?;
+            read_alerts(&bus, &js).await?
+        }
+    };
     let mut out: Box<dyn Write> = match &a.out {
         Some(path) => Box::new(BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?,
@@ -196,8 +253,8 @@ async fn alerts(a: AlertsArgs) -> Result<ExitCode> {
     };
     let mut seen = std::collections::HashSet::new();
     for (key, json) in stored {
-        // The server drops republished events within its duplicate window;
-        // this catches any older ones.
+        // NATS drops republished events within its duplicate window and
+        // Kafka workers skip events already stored; this catches any others.
         if seen.insert(key) {
             writeln!(out, "{json}").context("cannot write alerts")?;
         }
