@@ -81,7 +81,10 @@ impl Drop for Server {
 fn wait_for(port: u16) {
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "the server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
