@@ -77,7 +77,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .post(watchlist_upload)
                 .layer(DefaultBodyLimit::max(16 << 20)),
         )
-        .route("/api/investigations", post(investigation_start))
+        .route(
+            "/api/investigations",
+            get(investigation_list).post(investigation_start),
+        )
         .route("/api/investigations/{id}", get(investigation_get))
         .route("/api/investigations/{id}/report", get(investigation_report))
         .route("/api/stream", get(stream))
@@ -522,41 +525,85 @@ async fn watchlist_upload(State(s): S, headers: HeaderMap, body: Bytes) -> Respo
     json_response(StatusCode::CREATED, &json!({"added": n}))
 }
 
-async fn investigation_start(State(_s): S, body: Bytes) -> Response {
-    if let Err(e) = serde_json::from_slice::<Value>(&body) {
-        return err(400, format!("invalid JSON: {e}"));
+async fn investigation_start(
+    State(s): S,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    let request = match crate::investigations::Request::parse(&body) {
+        Ok(r) => r,
+        Err(e) => return err(400, e),
+    };
+    let alerts = {
+        let book = s.book.lock().unwrap_or_else(|e| e.into_inner());
+        crate::investigations::prior_alerts(&book, request.query.from_ms, request.query.to_ms)
+    };
+    let job = crate::investigations::Job {
+        request,
+        spec: s.infra.spec(),
+        lines: s.lines.clone(),
+        alerts,
+        requested_by: caller.name.clone(),
+        request_text: String::from_utf8_lossy(&body).chars().take(2000).collect(),
+    };
+    match crate::investigations::start(&s.investigations, job).await {
+        Ok(id) => json_response(
+            StatusCode::ACCEPTED,
+            &json!({"id": id, "status": "running", "url": format!("/api/investigations/{id}"), "report": format!("/api/investigations/{id}/report")}),
+        ),
+        Err((code, m)) => err(code, m),
     }
-    err(501, "investigations are not available in this build yet (seawarden-investigate is not wired into the server)")
+}
+
+async fn investigation_list(State(s): S) -> Response {
+    ok(&serde_json::to_value(s.investigations.list()).unwrap_or(Value::Null))
+}
+
+fn check_investigation_id(id: &str) -> Result<(), Response> {
+    if crate::investigations::valid_id(id) {
+        Ok(())
+    } else {
+        Err(err(
+            400,
+            format!("{id:?} is not an investigation id (inv-<n>-<ms>)"),
+        ))
+    }
 }
 
 async fn investigation_get(State(s): S, Path(id): Path<String>) -> Response {
-    match s
-        .investigations
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&id)
-    {
-        Some(v) => ok(v),
-        None => err(404, format!("no investigation {id:?}")),
+    if let Err(r) = check_investigation_id(&id) {
+        return r;
+    }
+    let inv = s.investigations.clone();
+    let id2 = id.clone();
+    match tokio::task::spawn_blocking(move || inv.get(&id2)).await {
+        Ok(Some(v)) => ok(&v),
+        Ok(None) => err(404, format!("no investigation {id:?}")),
+        Err(e) => err(500, format!("{e}")),
     }
 }
 
 async fn investigation_report(State(s): S, Path(id): Path<String>) -> Response {
-    match s
-        .investigations
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&id)
-        .and_then(|v| v.get("report_html"))
-        .and_then(Value::as_str)
-    {
-        Some(h) => (
+    if let Err(r) = check_investigation_id(&id) {
+        return r;
+    }
+    let inv = s.investigations.clone();
+    let id2 = id.clone();
+    match tokio::task::spawn_blocking(move || inv.report(&id2)).await {
+        Ok(Ok(Some(h))) => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             h.to_string(),
         )
             .into_response(),
-        None => err(404, format!("no investigation {id:?}")),
+        Ok(Ok(None)) => err(404, format!("no investigation {id:?}")),
+        Ok(Err((code, m))) => err(code, m),
+        Err(e) => err(500, format!("{e}")),
     }
+}
+
+/// An embedded file of the web map.
+pub(crate) fn web_file_bytes(path: &str) -> Option<&'static [u8]> {
+    WEB_FILES.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }
 
 async fn openapi() -> Response {

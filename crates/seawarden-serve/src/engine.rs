@@ -328,6 +328,12 @@ pub(crate) fn run(
                 let received = Instant::now();
                 feed_batch(&mut pipeline, &batch, &mut clock, &mut touched);
                 deliver(&shared, &mut pipeline, &mut sinks, Some(received));
+                if journal.is_none() {
+                    // Kept for investigations instead.
+                    if let Some(recent) = &shared.recent {
+                        recent.push(batch);
+                    }
+                }
                 // Positions go out at most every PUBLISH_EVERY (clients
                 // show the newest per vessel anyway): each vessel's JSON is
                 // written once per period, not once per report.
@@ -426,6 +432,11 @@ pub(crate) fn run(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .flush();
+}
+
+/// The journal's segments in `dir`, oldest first.
+pub(crate) fn journal_segments(dir: &Path) -> Vec<PathBuf> {
+    Journal::segments(dir)
 }
 
 fn feed_batch(pipeline: &mut Pipeline, batch: &[u8], clock: &mut Clock, touched: &mut Vec<u32>) {

@@ -23,7 +23,8 @@ pub(crate) struct Infra {
     pub change: tokio::sync::Mutex<()>,
 }
 
-fn options_for(path: &str, spec: &WorldSpec) -> LoadOptions {
+/// Reading options for a file, as the pipeline's world reads it.
+pub(crate) fn options_for(path: &str, spec: &WorldSpec) -> LoadOptions {
     // The same presets as the pipeline's world (by file name).
     let name = Path::new(path)
         .file_name()

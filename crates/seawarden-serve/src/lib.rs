@@ -36,6 +36,7 @@ mod auth;
 pub mod demo;
 mod engine;
 mod infra;
+mod investigations;
 pub mod lines;
 mod metrics;
 mod sinks;
@@ -104,6 +105,9 @@ pub struct ServeConfig {
     /// Receive-time reordering window across receivers, milliseconds (it
     /// delays every observation by as much: 0 suits live feeds).
     pub reorder_window_ms: i64,
+    /// Without `data_dir`: bytes of recent input lines kept in memory for
+    /// investigations (also at most `journal_hours` old); 0 keeps none.
+    pub memory_journal_bytes: usize,
 }
 
 impl Default for ServeConfig {
@@ -121,6 +125,7 @@ impl Default for ServeConfig {
             insecure: false,
             tls: None,
             reorder_window_ms: 0,
+            memory_journal_bytes: 256 << 20,
         }
     }
 }
@@ -198,7 +203,11 @@ pub(crate) struct Shared {
     input: mpsc::Sender<Input>,
     infra: infra::Infra,
     auth: auth::Auth,
-    investigations: Mutex<HashMap<String, serde_json::Value>>,
+    investigations: Arc<investigations::Investigations>,
+    /// Where investigations read the raw lines.
+    lines: investigations::LineSource,
+    /// Recent lines kept in memory when there is no journal on disk.
+    recent: Option<Arc<investigations::Recent>>,
 }
 
 impl Shared {
@@ -299,6 +308,19 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
         Some(d) => alerts::Book::open(d)?,
         None => alerts::Book::in_memory(),
     };
+    let investigations = Arc::new(investigations::Investigations::open(
+        config.data_dir.as_ref().map(|d| d.join("investigations")),
+    )?);
+    let (recent, lines) = match &config.data_dir {
+        Some(d) => (None, investigations::LineSource::Journal(d.join("journal"))),
+        None => {
+            let r = Arc::new(investigations::Recent::new(
+                config.memory_journal_bytes,
+                Duration::from_secs(config.journal_hours.max(1) as u64 * 3600),
+            ));
+            (Some(r.clone()), investigations::LineSource::Memory(r))
+        }
+    };
     let (input_tx, input_rx) = mpsc::channel(256);
     let (ctl_tx, ctl_rx) = std::sync::mpsc::channel();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -324,7 +346,9 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
         input: input_tx.clone(),
         infra,
         auth: auth::Auth::new(config.tokens.clone()),
-        investigations: Mutex::new(HashMap::new()),
+        investigations,
+        lines,
+        recent,
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

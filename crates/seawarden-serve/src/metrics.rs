@@ -82,6 +82,15 @@ pub(crate) fn render(shared: &Shared) -> String {
         "Seconds since the server started.",
         shared.started.elapsed().as_secs(),
     );
+    if let Some(r) = &shared.recent {
+        metric(
+            &mut o,
+            "seawarden_memory_journal_bytes",
+            "gauge",
+            "Recent input lines held in memory for investigations (no --data).",
+            r.bytes() as u64,
+        );
+    }
     metric(
         &mut o,
         "seawarden_messages_total",

@@ -974,3 +974,199 @@ async fn tls_serves_the_api_with_the_given_certificate() {
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The demo's simulated anchor drag over Estlink 2 (`scenarios/gulf_of_finland.toml`).
+const KAPELLA_S: u64 = 518_100_001;
+
+fn demo_investigation_config(data: &std::path::Path) -> (ServeConfig, usize) {
+    let files = vec![demo("ais/kystverket-2019-08-07.nm4")];
+    let scenario = demo("../scenarios/gulf_of_finland.toml");
+    // Lines of one loop of the demo, to know when it has all been played.
+    let mut rec = seawarden_serve::demo::Recording::load(&files).unwrap();
+    rec.add_scenario(&scenario, 7).unwrap();
+    let mut config = base_config();
+    config.sources.push(SourceSpec::Demo {
+        name: "demo".into(),
+        files,
+        // Four hours of the scenario in about six seconds.
+        speed: 2500.0,
+        scenario: Some(scenario),
+    });
+    config.world.infra = vec![demo("geo/baltic-energy-approx.geojson")
+        .to_string_lossy()
+        .into_owned()];
+    config.world.watchlist = vec![demo("../scenarios/watchlists/incidents.csv")
+        .to_string_lossy()
+        .into_owned()];
+    config.data_dir = Some(data.to_path_buf());
+    config.tokens = tokens();
+    (config, rec.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_investigation_over_the_demo_ranks_the_anchor_dragger_first() {
+    let data = temp_dir("investigate");
+    let (config, loop_lines) = demo_investigation_config(&data);
+    let t0 = seawarden_serve::now_ms();
+    let server = seawarden_serve::start(config).await.unwrap();
+    let base = format!("http://{}", server.addr());
+    // The whole first loop played and processed.
+    wait_for("the demo's first loop", 120, async || {
+        let (_, h) = get(&format!("{base}/api/health"), None).await;
+        h["sources"][0]["lines"].as_u64().unwrap_or(0) >= loop_lines as u64
+    })
+    .await;
+    wait_for("the anchor drag alert", 30, async || {
+        let (_, a) = get(
+            &format!("{base}/api/alerts?kind=anchor_drag&mmsi={KAPELLA_S}"),
+            Some(VIEWER),
+        )
+        .await;
+        a.as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+
+    // The scenario starts when the server does; its second loop starts
+    // 4.5 h of data later, outside the window and its context.
+    let window = json!({
+        "feature": "estlink-2",
+        "from": t0 - 600_000,
+        "to": t0 + 4 * 3_600_000 + 600_000,
+        "context_hours": 0.25,
+    });
+    let url = format!("{base}/api/investigations");
+    let post = |token: &'static str, body: Value| {
+        let url = url.clone();
+        async move {
+            send(
+                reqwest::Method::POST,
+                &url,
+                Some(token),
+                Some(body.to_string()),
+            )
+            .await
+        }
+    };
+    let (code, e) = post(VIEWER, window.clone()).await;
+    assert_eq!(code, 403, "{e}");
+    let mut unknown = window.clone();
+    unknown["feature"] = json!("no-such-cable");
+    let (code, e) = post(ANALYST, unknown).await;
+    assert_eq!(code, 400, "{e}");
+    assert!(
+        e["error"].as_str().unwrap().contains("no-such-cable"),
+        "{e}"
+    );
+    let (code, e) = post(
+        ANALYST,
+        json!({"feature": "estlink-2", "from": "then", "to": "now"}),
+    )
+    .await;
+    assert_eq!(code, 400, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("\"from\""), "{e}");
+
+    let (code, started) = post(ANALYST, window.clone()).await;
+    assert_eq!(code, 202, "{started}");
+    let id = started["id"].as_str().unwrap().to_string();
+    let mut result = Value::Null;
+    wait_for("the investigation", 120, async || {
+        let (code, v) = get(&format!("{url}/{id}"), Some(VIEWER)).await;
+        assert_eq!(code, 200, "{v}");
+        assert_ne!(v["status"], "failed", "{v}");
+        result = v;
+        result["status"] == "done"
+    })
+    .await;
+    let suspects = result["suspects"].as_array().unwrap();
+    assert!(suspects.len() >= 2, "{result}");
+    let first = &suspects[0];
+    assert_eq!(first["mmsi"], KAPELLA_S, "{first}");
+    assert_eq!(first["name"], "KAPELLA S");
+    assert_eq!(first["rank"], 1);
+    assert!(
+        first["score"].as_f64().unwrap() > suspects[1]["score"].as_f64().unwrap(),
+        "{result}"
+    );
+    assert!(
+        first["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["factor"] == "anchor_drag" && r["points"].as_f64().unwrap() > 0.0),
+        "{first}"
+    );
+    // The live detectors' alert about it is attached.
+    assert!(
+        first["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "anchor_drag"),
+        "{first}"
+    );
+    // The sanctioned tanker crossing the cable is a suspect, on the watchlist.
+    let sirius = suspects
+        .iter()
+        .find(|s| s["mmsi"] == 613_999_002u64)
+        .unwrap();
+    assert!(
+        !sirius["watchlist"].as_array().unwrap().is_empty(),
+        "{sirius}"
+    );
+    assert!(
+        result["lines"].as_u64().unwrap() >= loop_lines as u64,
+        "{result}"
+    );
+    assert_eq!(result["top"]["mmsi"], KAPELLA_S);
+
+    let report = reqwest::Client::new()
+        .get(format!("{url}/{id}/report"))
+        .bearer_auth(VIEWER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 200);
+    assert!(report.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = report.text().await.unwrap();
+    assert!(html.contains("KAPELLA S"));
+    assert!(
+        html.contains("journal-"),
+        "the journal segments read are in the chain of custody"
+    );
+    assert!(
+        !html.contains("<script src"),
+        "the report is self-contained"
+    );
+
+    let (code, list) = get(&url, Some(VIEWER)).await;
+    assert_eq!(code, 200);
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["status"], "done");
+    let (code, _) = get(&format!("{url}/inv-999-1"), Some(VIEWER)).await;
+    assert_eq!(code, 404);
+    let (code, _) = get(&format!("{url}/..%2Fetc/report"), Some(VIEWER)).await;
+    assert_eq!(code, 400);
+    server.shutdown().await;
+
+    // Kept in the data directory: listed and served again after a restart.
+    let mut config = base_config();
+    config
+        .sources
+        .push(SourceSpec::parse("listen-tcp", "push=127.0.0.1:0").unwrap());
+    config.data_dir = Some(data.clone());
+    config.tokens = tokens();
+    let server = seawarden_serve::start(config).await.unwrap();
+    let url = format!("http://{}/api/investigations", server.addr());
+    let (_, list) = get(&url, Some(VIEWER)).await;
+    assert_eq!(list[0]["id"], id.as_str(), "{list}");
+    let (_, again) = get(&format!("{url}/{id}"), Some(VIEWER)).await;
+    assert_eq!(again["suspects"][0]["mmsi"], KAPELLA_S);
+    let (code, html2) = get(&format!("{url}/{id}/report"), Some(VIEWER)).await;
+    assert_eq!(code, 200);
+    assert_eq!(html2.as_str().unwrap(), html);
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
