@@ -53,9 +53,13 @@ pub struct ServeArgs {
     /// restart (default: nothing kept).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Hours of journal kept for resuming.
+    /// Hours of journal kept for resuming (and for investigations).
     #[arg(long, default_value_t = 6, value_name = "HOURS")]
     journal_hours: u32,
+    /// Without --data: MiB of recent input lines kept in memory for
+    /// investigations (0: none; investigations then find nothing).
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    memory_journal_mib: usize,
     /// POST each alert event as JSON to this URL; repeatable.
     #[arg(long, value_name = "URL")]
     webhook: Vec<String>,
@@ -178,6 +182,7 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
     }
     c.data_dir = args.data.clone();
     c.journal_hours = args.journal_hours;
+    c.memory_journal_bytes = args.memory_journal_mib.saturating_mul(1 << 20);
     c.webhooks = args.webhook.clone();
     c.alerts_jsonl = args.alerts_jsonl.clone();
     for t in &args.token {

@@ -71,6 +71,7 @@ export const api = {
   infrastructure: () => request('GET', '/api/infrastructure'),
   basemap: () => request('GET', '/api/basemap'),
   investigate: (body) => request('POST', '/api/investigations', body),
+  investigations: () => request('GET', '/api/investigations'),
   investigation: (id) => request('GET', `/api/investigations/${encodeURIComponent(id)}`),
   report: (id) => request('GET', `/api/investigations/${encodeURIComponent(id)}/report`, undefined, 'text/html'),
 };

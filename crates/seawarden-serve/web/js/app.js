@@ -83,6 +83,7 @@ const seaMap = new SeaMap('map', {
   alertInfo: (id) => state.alerts.get(id),
   openVessel: (mmsi) => ctx.openVessel(mmsi),
   openAlert: (id) => ctx.openAlert(id),
+  investigateLine: (id, lngLat) => investigate.prefill(id, lngLat),
 });
 ctx.seaMap = seaMap;
 ctx.alerts = new AlertsPanel(ctx);

@@ -451,6 +451,8 @@ export class SeaMap {
   bindPointer() {
     const map = this.map;
     const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 12, className: 'sw-popup' });
+    // The actions offered on a click on a cable or pipeline.
+    const linePopup = new maplibregl.Popup({ closeButton: true, closeOnClick: true, offset: 8, className: 'sw-popup' });
     let hoverInfra = null;
     const setHover = (id) => {
       if (hoverInfra === id) return;
@@ -469,6 +471,10 @@ export class SeaMap {
       const line = hits.find((f) => f.layer.id === 'cables' || f.layer.id === 'pipelines');
       map.getCanvas().style.cursor = vessel || alert || line ? 'pointer' : '';
       setHover(line && !vessel ? line.id ?? null : null);
+      if (linePopup.isOpen()) {
+        popup.remove(); // keep the line's actions in view
+        return;
+      }
       if (vessel) {
         const v = this.handlers.vesselInfo(vessel.properties.mmsi);
         popup.setLngLat(vessel.geometry.coordinates).setDOMContent(vesselTip(v, vessel.properties.mmsi)).addTo(map);
@@ -491,11 +497,27 @@ export class SeaMap {
     map.on('click', (e) => {
       const r = 6;
       const box = [[e.point.x - r, e.point.y - r], [e.point.x + r, e.point.y + r]];
-      const hits = map.queryRenderedFeatures(box, { layers: ['alert-halo', 'vessels'] });
+      const hits = map.queryRenderedFeatures(box, { layers: ['alert-halo', 'vessels', 'cables', 'pipelines'] });
       const alert = hits.find((f) => f.layer.id === 'alert-halo');
       const vessel = hits.find((f) => f.layer.id === 'vessels');
+      const line = hits.find((f) => f.layer.id === 'cables' || f.layer.id === 'pipelines');
       if (vessel) this.handlers.openVessel(vessel.properties.mmsi);
       else if (alert) this.handlers.openAlert(alert.properties.id);
+      else if (line && this.handlers.investigateLine) {
+        // A cable or pipeline: offer an investigation of it (whole, or around this point).
+        const p = line.properties;
+        popup.remove();
+        const go = (at) => () => {
+          linePopup.remove();
+          this.handlers.investigateLine(p.id, at);
+        };
+        linePopup.setLngLat(e.lngLat).setDOMContent(el('div', { class: 'line-actions' },
+          el('b', {}, p.name || p.id),
+          el('div', { class: 'muted' }, `${p.kind ?? 'line'} · corridor ${p.corridor_m ?? '—'} m each side`),
+          el('div', { class: 'row' },
+            el('button', { type: 'button', class: 'btn small primary', onclick: go(null) }, 'Investigate'),
+            el('button', { type: 'button', class: 'btn small', onclick: go(e.lngLat) }, 'Investigate here')))).addTo(map);
+      }
     });
   }
 }
