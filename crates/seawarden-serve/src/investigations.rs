@@ -454,6 +454,16 @@ impl Investigations {
             top: None,
             seconds: None,
         };
+        if let Some(d) = &self.dir {
+            // Listed (as failed) after a restart if the server stops first.
+            let json = serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n";
+            if let Err(e) = std::fs::write(d.join(format!("{id}.json")), json) {
+                eprintln!(
+                    "seawarden serve: cannot keep investigation {id} in {}: {e}",
+                    d.display()
+                );
+            }
+        }
         let mut g = self.lock();
         g.insert(
             seq,

@@ -1078,6 +1078,13 @@ async fn an_investigation_over_the_demo_ranks_the_anchor_dragger_first() {
     })
     .await;
     let suspects = result["suspects"].as_array().unwrap();
+    eprintln!(
+        "investigation: {} lines read, {} ships, {} suspects in {} s",
+        result["lines"],
+        result["ships"],
+        result["suspects"].as_array().map_or(0, Vec::len),
+        result["seconds"]
+    );
     assert!(suspects.len() >= 2, "{result}");
     let first = &suspects[0];
     assert_eq!(first["mmsi"], KAPELLA_S, "{first}");
