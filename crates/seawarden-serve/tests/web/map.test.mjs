@@ -200,7 +200,7 @@ try {
   }, target);
   await page.waitForTimeout(1200);
   await waitIdle();
-  const spot = await page.evaluate((id) => {
+  const findSpot = () => page.evaluate((id) => {
     const map = window.seawarden.map;
     const f = (window.seawarden.ctx.seaMap.infra?.features ?? []).find((x) => x.properties?.id === id);
     if (!f) return null;
@@ -224,13 +224,28 @@ try {
     }
     return null;
   }, target);
+  // Live vessels move (the demo runs at 60x): a vessel can come under the
+  // chosen point before the click lands, which then opens the vessel.
+  // Up to three tries, each on a freshly chosen point.
+  let spot = null;
+  let offered = false;
+  for (let attempt = 0; attempt < 3 && !offered; attempt++) {
+    spot = await findSpot();
+    if (!spot) break;
+    await page.mouse.click(spot.x, spot.y);
+    offered = await page.waitForSelector('.line-actions button.primary', { timeout: 5000 }).then(() => true, () => false);
+    if (!offered) {
+      await page.keyboard.press('Escape');
+      await page.evaluate(() => document.getElementById('detail-close')?.click());
+      await waitIdle().catch(() => {});
+    }
+  }
   check('the cable to investigate is drawn and clickable', !!spot, target);
   if (spot) {
-    await page.mouse.click(spot.x, spot.y);
-    const offered = await page.waitForSelector('.line-actions button.primary', { timeout: STEP_MS }).then(() => true, () => false);
     check('clicking a cable offers an investigation', offered);
     if (offered) await page.click('.line-actions button.primary');
-  } else {
+  }
+  if (!offered) {
     await page.click('.tab[data-tab="investigate"]');
     await page.selectOption('#inv-feature', target);
   }
