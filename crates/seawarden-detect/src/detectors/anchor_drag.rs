@@ -132,16 +132,7 @@ impl AnchorDrag {
                     let ratio = sog as f64 / base.max(0.1);
                     let factors = cx.factors(AlertKind::AnchorDrag, 25, format!("{sog:.1} kn against a cruising {base:.1} kn for {}, course held, heading for {line} {:.1} km ahead", duration_text(dur), to_line_m / 1000.0), None);
                     let mut evidence = cx.base_evidence();
-                    evidence.insert("speed_kn".into(), json!(sog));
-                    evidence.insert("baseline_speed_kn".into(), json!((base * 10.0).round() / 10.0));
-                    evidence.insert("speed_ratio".into(), json!((ratio * 100.0).round() / 100.0));
-                    evidence.insert("course_deg".into(), json!(cog));
-                    evidence.insert("course_at_start_deg".into(), json!(course0));
-                    evidence.insert("course_change_deg".into(), json!(turned.round()));
-                    evidence.insert("duration_s".into(), json!(dur / 1000));
-                    evidence.insert("distance_m".into(), json!(dist.round()));
-                    evidence.insert("crossed".into(), json!(st.crossed));
-                    evidence.insert("status".into(), json!(p.status));
+                    SlowRun { sog, base, ratio, cog, course0, turned, dur_ms: dur, dist_m: dist }.evidence(&mut evidence, &st.crossed, p.status);
                     evidence.insert("ahead".into(), json!({"infrastructure": cx.world.infra_id(first.feature), "distance_m": to_line_m.round(), "eta_s": eta_s.round()}));
                     let name = cx.vessel.name().to_string();
                     let summary = format!(
@@ -187,16 +178,7 @@ impl AnchorDrag {
                     factors.push(Factor { name: "ship_type".into(), points: 5, detail: "cargo ship or tanker (carries heavy anchors)".into() });
                 }
                 let mut evidence = cx.base_evidence();
-                evidence.insert("speed_kn".into(), json!(sog));
-                evidence.insert("baseline_speed_kn".into(), json!((base * 10.0).round() / 10.0));
-                evidence.insert("speed_ratio".into(), json!((ratio * 100.0).round() / 100.0));
-                evidence.insert("course_deg".into(), json!(cog));
-                evidence.insert("course_at_start_deg".into(), json!(course0));
-                evidence.insert("course_change_deg".into(), json!(turned.round()));
-                evidence.insert("duration_s".into(), json!(dur / 1000));
-                evidence.insert("distance_m".into(), json!(dist.round()));
-                evidence.insert("crossed".into(), json!(st.crossed));
-                evidence.insert("status".into(), json!(p.status));
+                SlowRun { sog, base, ratio, cog, course0, turned, dur_ms: dur, dist_m: dist }.evidence(&mut evidence, &st.crossed, p.status);
                 let name = cx.vessel.name().to_string();
                 let summary = format!(
                     "{} ({}) has sailed {:.1} km at {:.1} kn, {:.0}% of its cruising speed, without turning, over {}",
@@ -227,5 +209,33 @@ impl AnchorDrag {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
         self.state.table_bytes() + self.state.iter().map(|(_, s)| s.history.capacity() * std::mem::size_of::<(u32, u16)>() + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
+    }
+}
+
+/// The figures of a slow run with its course held: the evidence both the
+/// early warning and the episode at the line give.
+struct SlowRun {
+    sog: f32,
+    base: f64,
+    ratio: f64,
+    cog: f32,
+    course0: f32,
+    turned: f64,
+    dur_ms: i64,
+    dist_m: f64,
+}
+
+impl SlowRun {
+    fn evidence(&self, evidence: &mut serde_json::Map<String, serde_json::Value>, crossed: &[String], status: Option<u8>) {
+        evidence.insert("speed_kn".into(), json!(self.sog));
+        evidence.insert("baseline_speed_kn".into(), json!((self.base * 10.0).round() / 10.0));
+        evidence.insert("speed_ratio".into(), json!((self.ratio * 100.0).round() / 100.0));
+        evidence.insert("course_deg".into(), json!(self.cog));
+        evidence.insert("course_at_start_deg".into(), json!(self.course0));
+        evidence.insert("course_change_deg".into(), json!(self.turned.round()));
+        evidence.insert("duration_s".into(), json!(self.dur_ms / 1000));
+        evidence.insert("distance_m".into(), json!(self.dist_m.round()));
+        evidence.insert("crossed".into(), json!(crossed));
+        evidence.insert("status".into(), json!(status));
     }
 }
