@@ -8,52 +8,15 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn data(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel)
-        .to_string_lossy()
-        .into_owned()
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn server_bin() -> Option<String> {
-    if let Ok(p) = std::env::var("SEAWARDEN_NATS_SERVER") {
-        return Some(p);
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("nats-server"))
-        .find(|p| p.is_file())
-        .map(|p| p.to_string_lossy().into_owned())
-}
-
-fn world_args() -> Vec<String> {
-    vec![
-        "--infra".into(),
-        data("infrastructure/telegeography/cable-geo.json"),
-        "--land".into(),
-        data("boundaries/natural_earth/ne_10m_land.json.gz"),
-    ]
-}
-
-fn seawarden() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seawarden"))
-}
+mod bus_common;
+use bus_common::{data, seawarden, server_bin, world_args, Killed};
 
 #[test]
 fn worker_processes_killed_and_restarted_equal_replay() {
-    let Some(bin) = server_bin() else {
+    let Some(bin) = server_bin("SEAWARDEN_NATS_SERVER", "nats-server") else {
         assert!(
             std::env::var("SEAWARDEN_REQUIRE_BUS").as_deref() != Ok("1"),
             "nats-server not found and SEAWARDEN_REQUIRE_BUS=1"
