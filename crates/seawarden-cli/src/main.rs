@@ -48,7 +48,7 @@ enum Command {
     /// Score alerts against ground truth, or simulate, replay and score
     /// scenarios in one go: precision, recall, timeliness, false alerts.
     Evaluate(evaluate::EvaluateArgs),
-    /// Scale-out on NATS JetStream: `ingest` publishes observations,
+    /// Scale-out on a bus (NATS JetStream or Kafka, by URL): `ingest` publishes observations,
     /// `detect` workers publish alerts, `alerts` reads them (docs/bus.md).
     #[command(subcommand)]
     Bus(bus::BusCommand),

@@ -5,6 +5,9 @@
 //!
 //! nats-server is `$SEAWARDEN_NATS_SERVER` or on PATH; without it the test
 //! is skipped unless `SEAWARDEN_REQUIRE_BUS=1`.
+//!
+//! Also: a bus that nobody answers on (either transport) is a clear error,
+//! not a hang.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -128,4 +131,43 @@ fn worker_processes_killed_and_restarted_equal_replay() {
     let (got, want) = (sorted(&out), sorted(&reference));
     assert!(want.len() > 20, "{}", want.len());
     assert_eq!(got, want);
+}
+
+/// Nothing listens on the port (refused) or the address is unroutable (no
+/// answer at all): every bus command must give up with an error naming
+/// the bus, on both transports, rather than retry forever.
+#[test]
+fn unreachable_bus_is_a_clear_error_not_a_hang() {
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // TEST-NET-1 (RFC 5737): never routed, so a connection attempt hangs.
+    for url in [
+        format!("kafka://127.0.0.1:{closed}"),
+        format!("nats://127.0.0.1:{closed}"),
+        "kafka://192.0.2.1:9092".to_string(),
+        "nats://192.0.2.1:4222".to_string(),
+    ] {
+        let mut child = seawarden()
+            .args(["bus", "alerts", "--bus", &url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(120) {
+                child.kill().ok();
+                panic!("`bus alerts --bus {url}` still running after 120 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!status.success(), "{url}: exit status {status}");
+        let host = url.split("://").nth(1).unwrap();
+        assert!(stderr.contains("cannot connect") && stderr.contains(host), "{url}: {stderr}");
+        assert!(out.stdout.is_empty(), "{url}: printed {:?}", String::from_utf8_lossy(&out.stdout));
+    }
 }

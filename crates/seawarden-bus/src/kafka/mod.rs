@@ -49,6 +49,10 @@ pub const SOURCE_HEADER: &str = "seawarden-source-us";
 /// Largest batch of frames in one record, bytes.
 const BATCH_BYTES: usize = 32 * 1024;
 
+/// How long connecting to the bootstrap brokers may take before the
+/// command fails with an error naming them.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Records produced per request at most.
 const RECORDS_PER_PRODUCE: usize = 16;
 
@@ -117,11 +121,7 @@ impl KafkaBus {
         if partitions == 0 {
             bail!("at least one partition is needed");
         }
-        let client = ClientBuilder::new(self.brokers.clone())
-            .client_id("seawarden")
-            .build()
-            .await
-            .with_context(|| format!("cannot connect to Kafka at {}", self.brokers.join(",")))?;
+        let client = self.client().await?;
         let mut conn = self.conn().await?;
         let retention_ms = retention.as_millis().min(i64::MAX as u128) as i64;
         for (topic, n) in [
@@ -165,11 +165,7 @@ impl KafkaBus {
     /// Connects to a bus whose topics exist (readers of alerts), taking
     /// the partition count from the observation topic.
     pub async fn open(&self) -> Result<Kafka> {
-        let client = ClientBuilder::new(self.brokers.clone())
-            .client_id("seawarden")
-            .build()
-            .await
-            .with_context(|| format!("cannot connect to Kafka at {}", self.brokers.join(",")))?;
+        let client = self.client().await?;
         let topics = client
             .list_topics()
             .await
@@ -193,6 +189,24 @@ impl KafkaBus {
             bus: self.clone(),
             partitions,
         })
+    }
+
+    /// A client of the cluster, given up on (with an error naming the
+    /// brokers) when no bootstrap broker answers within [`CONNECT_TIMEOUT`]:
+    /// `rskafka` itself would retry forever.
+    async fn client(&self) -> Result<Client> {
+        let build = ClientBuilder::new(self.brokers.clone())
+            .client_id("seawarden")
+            .build();
+        match tokio::time::timeout(CONNECT_TIMEOUT, build).await {
+            Ok(client) => client
+                .with_context(|| format!("cannot connect to Kafka at {}", self.brokers.join(","))),
+            Err(_) => bail!(
+                "cannot connect to Kafka at {}: no broker answered within {} s",
+                self.brokers.join(","),
+                CONNECT_TIMEOUT.as_secs()
+            ),
+        }
     }
 
     /// A protocol connection to the first bootstrap broker that answers.

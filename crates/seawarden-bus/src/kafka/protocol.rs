@@ -59,9 +59,13 @@ pub struct Conn {
 impl Conn {
     /// Connects to `addr` (`host:port`).
     pub async fn connect(addr: &str) -> Result<Conn> {
-        let stream = TcpStream::connect(addr)
-            .await
-            .with_context(|| format!("cannot connect to Kafka broker {addr}"))?;
+        let stream = match tokio::time::timeout(super::CONNECT_TIMEOUT, TcpStream::connect(addr)).await {
+            Ok(stream) => stream.with_context(|| format!("cannot connect to Kafka broker {addr}"))?,
+            Err(_) => bail!(
+                "cannot connect to Kafka broker {addr}: no answer within {} s",
+                super::CONNECT_TIMEOUT.as_secs()
+            ),
+        };
         stream.set_nodelay(true).ok();
         Ok(Conn {
             stream,
