@@ -10,7 +10,9 @@
 //! `SEAWARDEN_REQUIRE_BROWSER=1` is not set (`.ci/run` sets it).
 //!
 //! `SEAWARDEN_SCREENSHOTS=1` writes the screenshots to `docs/screenshots/`
-//! (otherwise to a scratch directory).
+//! (otherwise to a scratch directory), and first waits (a few minutes) for
+//! the demo's anchor dragger to cross Estlink 2, so that the investigation
+//! shown is the case the tool is for.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -109,7 +111,8 @@ fn web_map_renders_offline_in_headless_chromium() {
         "unexpected address {url:?}"
     );
 
-    let shots = if std::env::var_os("SEAWARDEN_SCREENSHOTS").is_some() {
+    let docs_shots = std::env::var_os("SEAWARDEN_SCREENSHOTS").is_some();
+    let shots = if docs_shots {
         repo_root().join("docs/screenshots")
     } else {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-map-screenshots")
@@ -119,6 +122,7 @@ fn web_map_renders_offline_in_headless_chromium() {
         .arg(&url)
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOT_DIR", &shots)
+        .env("WAIT_FOR_DRAGGER", if docs_shots { "1" } else { "0" })
         .current_dir(&web_tests)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -135,7 +139,8 @@ fn web_map_renders_offline_in_headless_chromium() {
     };
     let out = drain(Box::new(node.stdout.take().expect("piped stdout")));
     let err = drain(Box::new(node.stderr.take().expect("piped stderr")));
-    let status = wait_with_deadline(&mut node, Duration::from_secs(240));
+    let deadline = if docs_shots { 900 } else { 240 };
+    let status = wait_with_deadline(&mut node, Duration::from_secs(deadline));
     for line in out
         .join()
         .unwrap_or_default()

@@ -44,7 +44,13 @@ export class Investigate {
     this.history = document.getElementById('inv-history');
     this.names = new Map(); // feature id -> name
     this.current = null; // investigation shown
-    document.querySelector('.tab[data-tab="investigate"]')?.addEventListener('click', () => this.loadHistory());
+    // The default window follows the data until the analyst sets one.
+    this.windowEdited = false;
+    for (const input of [this.from, this.to]) input.addEventListener('input', () => { this.windowEdited = true; });
+    document.querySelector('.tab[data-tab="investigate"]')?.addEventListener('click', () => {
+      this.setDataTime(ctx.state.dataTime);
+      this.loadHistory();
+    });
   }
 
   /** Opens the tab with a line chosen (from a click on the map), optionally with a fault position. */
@@ -76,9 +82,9 @@ export class Investigate {
     this.feature.replaceChildren(...items.map((p) => el('option', { value: p.id }, `${p.kind === 'pipeline' ? 'Pipeline' : 'Cable'} · ${p.name || p.id}`)));
   }
 
-  /** Default window: the last 24 h of data. */
+  /** Default window: the last 24 h of data up to `ms` (the newest data time), unless the analyst edited it. */
   setDataTime(ms) {
-    if (!Number.isFinite(ms) || this.from.value) return;
+    if (!Number.isFinite(ms) || this.windowEdited) return;
     this.to.value = localValue(ms + 60000);
     this.from.value = localValue(ms - 24 * 3600000);
   }
