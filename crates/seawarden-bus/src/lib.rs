@@ -11,9 +11,12 @@
 //! single node (docs/bus.md gives the argument; `tests/nats.rs` the proof).
 //!
 //! Transports: NATS JetStream ([`nats`], feature `nats`, default) and the
-//! Kafka protocol ([`kafka`], feature `kafka`).
+//! Kafka protocol ([`kafka`], feature `kafka`); [`follow`] reads either
+//! without taking part (`seawarden serve --bus`).
 #![warn(missing_docs)]
 
+#[cfg(any(feature = "nats", feature = "kafka"))]
+pub mod follow;
 #[cfg(feature = "kafka")]
 pub mod kafka;
 #[cfg(feature = "nats")]

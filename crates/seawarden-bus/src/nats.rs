@@ -498,3 +498,82 @@ pub async fn subscribe_done(
         .await
         .map_err(|e| anyhow!("cannot subscribe: {e}"))
 }
+
+/// The read-only side of [`crate::follow::Follower`] on NATS: an ordered
+/// ephemeral consumer (no acknowledgements, re-created by the client after
+/// a gap) of `P.obs.all` or `P.alerts`.
+pub(crate) struct Reader {
+    messages: consumer::pull::Ordered,
+}
+
+impl Reader {
+    /// Connects without creating anything and opens `which` at `start`.
+    pub(crate) async fn open(
+        bus: &NatsBus,
+        which: crate::follow::Stream,
+        start: crate::follow::Start,
+    ) -> Result<(Reader, String)> {
+        use crate::follow::{Start, Stream};
+        let client = async_nats::ConnectOptions::new()
+            .name("seawarden-reader")
+            .connect(bus.url.as_str())
+            .await
+            .with_context(|| format!("cannot connect to NATS at {}", bus.url))?;
+        let js = jetstream::new(client);
+        let (stream, subject) = match which {
+            Stream::Observations => (bus.obs_stream(), bus.all_subject()),
+            Stream::Alerts => (bus.alerts_stream(), bus.alerts_subject()),
+        };
+        let deliver_policy = match start {
+            Start::All => consumer::DeliverPolicy::All,
+            Start::Since(ms) => consumer::DeliverPolicy::ByStartTime {
+                start_time: async_nats::datetime::from_nanos(ms as i128 * 1_000_000)
+                    .map_err(|e| anyhow!("start time {ms}: {e}"))?,
+            },
+            Start::After(seq) => consumer::DeliverPolicy::ByStartSequence {
+                start_sequence: seq + 1,
+            },
+        };
+        let messages = js
+            .get_stream(&stream)
+            .await
+            .map_err(|e| anyhow!("no stream {stream} (nothing published yet?): {e}"))?
+            .create_consumer(consumer::pull::OrderedConfig {
+                filter_subject: subject.clone(),
+                deliver_policy,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| anyhow!("cannot follow {subject}: {e}"))?
+            .messages()
+            .await
+            .map_err(|e| anyhow!("cannot follow {subject}: {e}"))?;
+        Ok((Reader { messages }, subject))
+    }
+
+    /// The next message, waiting for one.
+    pub(crate) async fn next(&mut self) -> Result<crate::follow::Message> {
+        let m = match self.messages.next().await {
+            Some(m) => m.map_err(|e| anyhow!("{e}"))?,
+            None => bail!("the consumer ended"),
+        };
+        let info = m.info().map_err(|e| anyhow!("{e}"))?;
+        let (position, stored_us) = (
+            info.stream_sequence,
+            (info.published.unix_timestamp_nanos() / 1000) as i64,
+        );
+        let header = |name: &str| {
+            m.headers
+                .as_ref()
+                .and_then(|h| h.get(name))
+                .map(|v| v.to_string())
+        };
+        Ok(crate::follow::Message {
+            position,
+            stored_us,
+            key: header(async_nats::header::NATS_MESSAGE_ID.as_ref()),
+            source_us: header(SOURCE_HEADER).and_then(|s| s.parse().ok()),
+            payload: m.message.payload.to_vec(),
+        })
+    }
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use seawarden_detect::Config;
-use seawarden_serve::{ServeConfig, SourceSpec, Token};
+use seawarden_serve::{Bus, ServeConfig, SourceSpec, Token};
 
 use crate::world_args::WorldArgs;
 
@@ -43,6 +43,16 @@ pub struct ServeArgs {
     /// A file being written to, read from its start and followed; repeatable.
     #[arg(long = "follow", value_name = "NAME=FILE")]
     follow: Vec<String>,
+    /// Read a message bus instead of feeds (`nats://HOST:PORT` or
+    /// `kafka://HOST:PORT[,...]`): vessels from the observations `seawarden
+    /// bus ingest` publishes, alerts from the `seawarden bus detect` workers
+    /// (see docs/bus.md). Investigations are not available then.
+    #[arg(long = "bus", value_name = "URL", conflicts_with_all = ["demo", "tcp", "udp", "listen_tcp", "follow"])]
+    bus: Option<String>,
+    /// Prefix of the bus's subjects and streams, or topics (as given to
+    /// `seawarden bus --prefix`).
+    #[arg(long, value_name = "NAME", default_value = "seawarden", requires = "bus")]
+    bus_prefix: String,
     /// Where the world is: infrastructure, zones, watchlists, ports, land.
     #[command(flatten)]
     world: WorldArgs,
@@ -53,7 +63,8 @@ pub struct ServeArgs {
     /// restart (default: nothing kept).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Hours of journal kept for resuming (and for investigations).
+    /// Hours of journal kept for resuming (and for investigations); with
+    /// --bus, hours of observations read back from the bus at start.
     #[arg(long, default_value_t = 6, value_name = "HOURS")]
     journal_hours: u32,
     /// Without --data: MiB of recent input lines kept in memory for
@@ -172,8 +183,11 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
             }
         }
     }
-    if c.sources.is_empty() {
-        bail!("no source: give --demo, or --tcp/--udp/--listen-tcp/--follow NAME=...");
+    if let Some(url) = &args.bus {
+        c.bus = Some(Bus::parse(url, &args.bus_prefix)?);
+    }
+    if c.sources.is_empty() && c.bus.is_none() {
+        bail!("no source: give --demo, or --tcp/--udp/--listen-tcp/--follow NAME=..., or --bus URL");
     }
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;

@@ -11,46 +11,18 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 mod bus_common;
-use bus_common::{data, seawarden, server_bin, world_args, Killed};
+use bus_common::{data, seawarden, start_nats, world_args, Killed};
 
 #[test]
 fn worker_processes_killed_and_restarted_equal_replay() {
-    let Some(bin) = server_bin("SEAWARDEN_NATS_SERVER", "nats-server") else {
-        assert!(
-            std::env::var("SEAWARDEN_REQUIRE_BUS").as_deref() != Ok("1"),
-            "nats-server not found and SEAWARDEN_REQUIRE_BUS=1"
-        );
-        eprintln!("nats-server not found: skipped");
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_server, url)) = start_nats(dir.path()) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Killed(
-        Command::new(&bin)
-            .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-            .arg(dir.path().join("js"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "nats-server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let url = format!("nats://127.0.0.1:{port}");
     let input = data("ais/amsa_risky/ais.txt.gz");
     let worker = |args: &[&str]| {
         seawarden()

@@ -10,52 +10,21 @@
 //! without it the test is skipped unless `SEAWARDEN_REQUIRE_BUS=1`, when it
 //! fails.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use seawarden_bus::kafka::protocol::Conn;
 
 mod bus_common;
-use bus_common::{data, seawarden, server_bin, world_args, Killed};
+use bus_common::{data, seawarden, start_tansu, world_args, Killed};
 
 #[test]
 fn kafka_worker_processes_killed_and_restarted_equal_replay() {
-    let Some(bin) = server_bin("SEAWARDEN_TANSU", "tansu") else {
-        assert!(
-            std::env::var("SEAWARDEN_REQUIRE_BUS").as_deref() != Ok("1"),
-            "tansu not found and SEAWARDEN_REQUIRE_BUS=1"
-        );
-        eprintln!("tansu not found: skipped");
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_server, url)) = start_tansu() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listener = format!("tcp://127.0.0.1:{port}");
-    let _server = Killed(
-        Command::new(&bin)
-            .args(["broker", "--listener-url", &listener])
-            .args(["--advertised-listener-url", &listener])
-            .args(["--storage-engine", "memory://tansu/"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "tansu did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let url = format!("kafka://127.0.0.1:{port}");
     let input = data("ais/amsa_risky/ais.txt.gz");
     let worker = |args: &[&str]| {
         seawarden()
@@ -102,7 +71,7 @@ fn kafka_worker_processes_killed_and_restarted_equal_replay() {
         .unwrap();
     // SIGKILL as soon as the worker of partition 1 has committed an offset
     // (handled a first record and published its alerts).
-    let broker = format!("127.0.0.1:{port}");
+    let broker = url.trim_start_matches("kafka://").to_string();
     let floor = first_commit(&broker, &mut doomed.0);
     doomed.0.kill().unwrap();
     doomed.0.wait().unwrap();

@@ -166,9 +166,6 @@ pub struct Engine<W: World> {
     stats: EngineStats,
 }
 
-/// Positions within this distance of a port are never "on land".
-const LAND_PORT_EXEMPTION_M: f64 = 5_000.0;
-
 /// Detectors that look at every vessel run this often, in data time.
 const TICK_MS: i64 = 60_000;
 
@@ -220,9 +217,7 @@ impl<W: World> Engine<W> {
         self.advance(t);
         self.stats.observations += 1;
         let world = &self.world;
-        // On land, and not in a port: harbour basins are often inside the
-        // generalised coastline.
-        let (update, slot) = self.tracker.apply_at(obs, |lat, lon| world.is_land(lat, lon) && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none());
+        let (update, slot) = self.tracker.apply_at(obs, |lat, lon| crate::world::inland(world, lat, lon));
         let mmsi = obs.mmsi();
         let Some(slot) = slot else { return };
         let Some(vessel) = self.tracker.vessel_at(slot) else { return };

@@ -82,6 +82,16 @@ pub trait World {
     fn zone_kind(&self, zone: u32) -> &str;
 }
 
+/// Positions within this distance of a port are never "on land": harbour
+/// basins are often inside the generalised coastline.
+pub const LAND_PORT_EXEMPTION_M: f64 = 5_000.0;
+
+/// On land and not in a port, as the engine judges a position (the
+/// tracker's land check).
+pub fn inland<W: World + ?Sized>(world: &W, lat: f64, lon: f64) -> bool {
+    world.is_land(lat, lon) && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none()
+}
+
 /// A borrowed world is a world: one loaded world can serve several engines
 /// in turn (benchmarks, re-runs).
 impl<T: World + ?Sized> World for &T {

@@ -530,6 +530,9 @@ async fn investigation_start(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Response {
+    if s.reads_bus {
+        return err(409, "investigations read the raw AIS lines, which a server reading a bus (--bus) does not receive: run seawarden investigate on the archive");
+    }
     let request = match crate::investigations::Request::parse(&body) {
         Ok(r) => r,
         Err(e) => return err(400, e),

@@ -18,9 +18,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
+use seawarden_detect::world::inland;
 use seawarden_detect::Config;
 use seawarden_pipeline::{GeoWorld, Pipeline, WorldSpec};
-use seawarden_track::{Observation, Vessel};
+use seawarden_track::{Observation, Tracker, TrackerConfig, Vessel};
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
@@ -37,6 +38,10 @@ pub(crate) enum Input {
     Tick,
     /// Answer queued queries now.
     Wake,
+    /// Observations read from the bus (`--bus`): tracked, not detected on.
+    Observations(Vec<Observation>),
+    /// An alert event read from the bus (its JSON).
+    Alert(String),
     /// Stop after what is queued.
     Shutdown,
 }
@@ -260,6 +265,9 @@ pub(crate) struct EngineSetup {
     pub journal_dir: Option<PathBuf>,
     pub journal_hours: u32,
     pub sinks: Sinks,
+    /// Reading a bus: vessels come from its observations, alerts from its
+    /// alert events; the local detectors get nothing.
+    pub bus: bool,
 }
 
 struct Clock {
@@ -290,8 +298,11 @@ pub(crate) fn run(
         journal_dir,
         journal_hours,
         mut sinks,
-        ..
+        bus,
     } = setup;
+    // With a bus, the vessels the API shows; the pipeline stays idle.
+    let mut bus_tracker = bus.then(|| Tracker::new(TrackerConfig::default()));
+    let mut bus_observations = 0u64;
     let mut pipeline = Pipeline::new(world, config.clone(), reorder_window_ms);
     let mut clock = Clock {
         data_ms: None,
@@ -334,23 +345,24 @@ pub(crate) fn run(
                         recent.push(batch);
                     }
                 }
-                // Positions go out at most every PUBLISH_EVERY (clients
-                // show the newest per vessel anyway): each vessel's JSON is
-                // written once per period, not once per report.
-                if last_publish.elapsed() >= PUBLISH_EVERY {
-                    last_publish = Instant::now();
-                    if shared.positions.receiver_count() > 0 {
-                        publish_positions(&shared, &pipeline, &mut touched);
-                    }
-                    touched.clear();
-                }
+                publish_due(&shared, pipeline.engine().tracker(), &mut touched, &mut last_publish, PUBLISH_EVERY);
             }
-            Input::Tick => {
-                if shared.positions.receiver_count() > 0 {
-                    publish_positions(&shared, &pipeline, &mut touched);
+            Input::Observations(list) => {
+                if let Some(tracker) = &mut bus_tracker {
+                    let world = pipeline.engine().world();
+                    for o in &list {
+                        tracker.apply(o, |lat, lon| inland(world, lat, lon));
+                        if let Observation::Position(p) = o {
+                            touched.push(p.mmsi);
+                        }
+                    }
+                    bus_observations += list.len() as u64;
                 }
-                touched.clear();
-                last_publish = Instant::now();
+                publish_due(&shared, tracker_of(&pipeline, &bus_tracker), &mut touched, &mut last_publish, PUBLISH_EVERY);
+            }
+            Input::Alert(json) => deliver_json(&shared, &json, &mut sinks),
+            Input::Tick => {
+                publish_due(&shared, tracker_of(&pipeline, &bus_tracker), &mut touched, &mut last_publish, std::time::Duration::ZERO);
                 if let Some(t) = clock.now() {
                     if let Some(j) = &mut journal {
                         j.write(format!("#tick {t}\n").as_bytes());
@@ -367,7 +379,7 @@ pub(crate) fn run(
         while let Ok(c) = ctl.try_recv() {
             match c {
                 Control::Vessels { bbox, limit, reply } => {
-                    let tracker = pipeline.engine().tracker();
+                    let tracker = tracker_of(&pipeline, &bus_tracker);
                     let v: Vec<Value> = tracker
                         .vessels()
                         .filter(|v| match (&bbox, &v.last) {
@@ -382,9 +394,7 @@ pub(crate) fn run(
                 }
                 Control::Vessel { mmsi, track, reply } => {
                     let _ = reply.send(
-                        pipeline
-                            .engine()
-                            .tracker()
+                        tracker_of(&pipeline, &bus_tracker)
                             .vessel(mmsi)
                             .map(|v| vessel_json(v, track)),
                     );
@@ -417,12 +427,12 @@ pub(crate) fn run(
         }
         if last_stats.elapsed().as_millis() >= 200 {
             last_stats = Instant::now();
-            update_stats(&shared, &pipeline);
+            update_stats(&shared, &pipeline, bus_tracker.as_ref(), bus_observations);
         }
     }
     pipeline.flush(&mut |_| {});
     deliver(&shared, &mut pipeline, &mut sinks, None);
-    update_stats(&shared, &pipeline);
+    update_stats(&shared, &pipeline, bus_tracker.as_ref(), bus_observations);
     if let Some(j) = &mut journal {
         j.flush();
     }
@@ -461,10 +471,34 @@ fn feed_batch(pipeline: &mut Pipeline, batch: &[u8], clock: &mut Clock, touched:
     }
 }
 
-fn publish_positions(shared: &Shared, pipeline: &Pipeline, touched: &mut Vec<u32>) {
+/// Positions go out at most `every` ([`PUBLISH_EVERY`]; clients show the
+/// newest per vessel anyway): each vessel's JSON is written once per
+/// period, not once per report.
+fn publish_due(
+    shared: &Shared,
+    tracker: &Tracker,
+    touched: &mut Vec<u32>,
+    last: &mut Instant,
+    every: std::time::Duration,
+) {
+    if last.elapsed() < every {
+        return;
+    }
+    *last = Instant::now();
+    if shared.positions.receiver_count() > 0 {
+        publish_positions(shared, tracker, touched);
+    }
+    touched.clear();
+}
+
+/// The vessels shown: the bus's when reading one, else the pipeline's.
+fn tracker_of<'a>(pipeline: &'a Pipeline, bus: &'a Option<Tracker>) -> &'a Tracker {
+    bus.as_ref().unwrap_or_else(|| pipeline.engine().tracker())
+}
+
+fn publish_positions(shared: &Shared, tracker: &Tracker, touched: &mut Vec<u32>) {
     touched.sort_unstable();
     touched.dedup();
-    let tracker = pipeline.engine().tracker();
     let mut items = Vec::with_capacity(touched.len());
     for &mmsi in touched.iter() {
         let Some(v) = tracker.vessel(mmsi) else {
@@ -491,11 +525,41 @@ fn deliver(shared: &Shared, pipeline: &mut Pipeline, sinks: &mut Sinks, received
     if alerts.is_empty() {
         return;
     }
+    let events = alerts.iter().filter_map(|a| match serde_json::to_value(a) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    });
+    deliver_events(shared, events, sinks, received);
+}
+
+/// Hands an alert event read from the bus to the book and the sinks.
+fn deliver_json(shared: &Shared, json: &str, sinks: &mut Sinks) {
+    match serde_json::from_str::<Value>(json) {
+        Ok(Value::Object(m)) if m.get("id").is_some_and(Value::is_string) => {
+            deliver_events(shared, [m], sinks, None)
+        }
+        _ => {
+            // Alert events come from the bus, the only source then.
+            if let Some(bus) = shared.sources.first() {
+                bus.invalid.fetch_add(1, Ordering::Relaxed);
+            }
+            eprintln!(
+                "seawarden serve: an alert event on the bus is not an alert (skipped): {json:.200}"
+            );
+        }
+    }
+}
+
+/// Records events in the book and delivers each to the sinks, unless the
+/// book holds it already (counted as suppressed).
+fn deliver_events(
+    shared: &Shared,
+    events: impl IntoIterator<Item = serde_json::Map<String, Value>>,
+    sinks: &mut Sinks,
+    received: Option<Instant>,
+) {
     let mut book = shared.book.lock().unwrap_or_else(|e| e.into_inner());
-    for a in alerts {
-        let Ok(Value::Object(m)) = serde_json::to_value(&a) else {
-            continue;
-        };
+    for m in events {
         if !book.record(&m) {
             shared
                 .metrics
@@ -504,8 +568,9 @@ fn deliver(shared: &Shared, pipeline: &mut Pipeline, sinks: &mut Sinks, received
             continue;
         }
         shared.metrics.alert_events.fetch_add(1, Ordering::Relaxed);
+        let id = m.get("id").and_then(Value::as_str).unwrap_or_default();
         let state = book
-            .get(&a.id)
+            .get(id)
             .map(|e| e.to_json())
             .unwrap_or(Value::Object(m.clone()));
         sinks.deliver(shared, &m, state, received);
@@ -558,8 +623,14 @@ fn replay_journal(
     )
 }
 
-fn update_stats(shared: &Shared, pipeline: &Pipeline) {
+fn update_stats(shared: &Shared, pipeline: &Pipeline, bus: Option<&Tracker>, bus_observations: u64) {
     let m = &shared.metrics;
+    if let Some(t) = bus {
+        m.duplicates.store(t.stats().duplicates, Ordering::Relaxed);
+        m.vessels.store(t.len() as u64, Ordering::Relaxed);
+        m.observations.store(bus_observations, Ordering::Relaxed);
+        return;
+    }
     let s = pipeline.decoder_stats();
     m.messages.store(s.messages(), Ordering::Relaxed);
     m.decode_rejected

@@ -33,6 +33,7 @@
 pub mod alerts;
 mod api;
 mod auth;
+mod bus;
 pub mod demo;
 mod engine;
 mod infra;
@@ -54,6 +55,7 @@ use seawarden_pipeline::{GeoWorld, WorldSpec};
 use tokio::sync::{broadcast, mpsc, watch};
 
 pub use auth::{Role, Token};
+pub use seawarden_bus::follow::Bus;
 pub use engine::ship_type_text;
 pub use sinks::{WEBHOOK_ATTEMPTS, WEBHOOK_QUEUE};
 pub use sources::{SourceMetrics, SourceSpec};
@@ -83,6 +85,9 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// Live sources.
     pub sources: Vec<SourceSpec>,
+    /// A message bus to read instead of sources: vessels from its
+    /// observations, alerts from its detector workers (`seawarden bus`).
+    pub bus: Option<Bus>,
     /// Infrastructure, zones, watchlists, ports, land given at start.
     pub world: WorldSpec,
     /// Detector thresholds.
@@ -115,6 +120,7 @@ impl Default for ServeConfig {
         ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             sources: Vec::new(),
+            bus: None,
             world: WorldSpec::default(),
             detect: seawarden_detect::Config::default(),
             data_dir: None,
@@ -208,6 +214,8 @@ pub(crate) struct Shared {
     lines: investigations::LineSource,
     /// Recent lines kept in memory when there is no journal on disk.
     recent: Option<Arc<investigations::Recent>>,
+    /// Reading a bus (`--bus`): no raw lines, no local detection.
+    reads_bus: bool,
 }
 
 impl Shared {
@@ -277,6 +285,9 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
     if config.tokens.is_empty() && !is_loopback(&config.listen) && !config.insecure {
         bail!("refusing to serve on {} without API tokens: give --token NAME:ROLE:SECRET (or --tokens FILE), or --insecure to serve openly", config.listen);
     }
+    if config.bus.is_some() && !config.sources.is_empty() {
+        bail!("--bus cannot be combined with sources: the bus's ingest processes read the feeds (seawarden bus ingest)");
+    }
     let mut names = std::collections::HashSet::new();
     for s in &config.sources {
         if !names.insert(s.name().to_string()) {
@@ -324,7 +335,7 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
     let (input_tx, input_rx) = mpsc::channel(256);
     let (ctl_tx, ctl_rx) = std::sync::mpsc::channel();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let sources: Vec<Arc<SourceMetrics>> = config
+    let mut sources: Vec<Arc<SourceMetrics>> = config
         .sources
         .iter()
         .map(|s| {
@@ -335,6 +346,17 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
             })
         })
         .collect();
+    // The bus is shown as a source: observations read, damaged batches and
+    // alert events, reconnections.
+    let bus_metrics = config.bus.as_ref().map(|b| {
+        let m = Arc::new(SourceMetrics {
+            name: "bus".into(),
+            kind: b.kind(),
+            ..SourceMetrics::default()
+        });
+        sources.push(m.clone());
+        m
+    });
     let shared = Arc::new(Shared {
         started: Instant::now(),
         metrics: Metrics::default(),
@@ -349,6 +371,7 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
         investigations,
         lines,
         recent,
+        reads_bus: config.bus.is_some(),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -359,9 +382,13 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
     let setup = EngineSetup {
         config: config.detect.clone(),
         reorder_window_ms: config.reorder_window_ms,
-        journal_dir: config.data_dir.as_ref().map(|d| d.join("journal")),
+        // A bus server receives no lines: the bus is its journal.
+        journal_dir: (config.bus.is_none())
+            .then(|| config.data_dir.as_ref().map(|d| d.join("journal")))
+            .flatten(),
         journal_hours: config.journal_hours.max(1),
         sinks,
+        bus: config.bus.is_some(),
     };
     let engine = {
         let shared = shared.clone();
@@ -384,6 +411,15 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
             source_addrs.insert(spec.name().to_string(), b);
         }
         tasks.push(task);
+    }
+    if let (Some(b), Some(metrics)) = (&config.bus, bus_metrics) {
+        tasks.extend(bus::start(bus::BusCx {
+            bus: b.clone(),
+            metrics,
+            tx: input_tx.clone(),
+            shutdown: shutdown_rx.clone(),
+            since_ms: now_ms() - config.journal_hours.max(1) as i64 * 3_600_000,
+        }));
     }
     // The clock: detectors judge silences while nothing arrives.
     {

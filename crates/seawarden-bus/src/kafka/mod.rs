@@ -736,3 +736,69 @@ pub async fn follow_alerts(
         at = next.max(at);
     }
 }
+
+/// The read-only side of [`crate::follow::Follower`] on Kafka: fetches of
+/// `P-obs-all` or `P-alerts` (partition 0) with no consumer group. It
+/// cannot seek by time (the answers of brokers differ), so
+/// [`crate::follow::Start::Since`] starts at the retained start and the
+/// follower skips what is older.
+pub(crate) struct Reader {
+    pc: PartitionClient,
+    offset: i64,
+    buffered: std::collections::VecDeque<RecordAndOffset>,
+}
+
+impl Reader {
+    /// Connects to a bus whose topics exist and opens `which` at `start`.
+    pub(crate) async fn open(
+        bus: &KafkaBus,
+        which: crate::follow::Stream,
+        start: crate::follow::Start,
+    ) -> Result<(Reader, String)> {
+        use crate::follow::{Start, Stream};
+        let kafka = bus.open().await?;
+        let topic = match which {
+            Stream::Observations => bus.all_topic(),
+            Stream::Alerts => bus.alerts_topic(),
+        };
+        let pc = kafka.partition(topic.clone(), 0).await?;
+        let offset = match start {
+            Start::After(p) => p as i64 + 1,
+            Start::All | Start::Since(_) => pc
+                .get_offset(OffsetAt::Earliest)
+                .await
+                .map_err(|e| anyhow!("cannot read the start of {topic}: {e}"))?,
+        };
+        let reader = Reader {
+            pc,
+            offset,
+            buffered: Default::default(),
+        };
+        Ok((reader, topic))
+    }
+
+    /// The next record, waiting for one.
+    pub(crate) async fn next(&mut self) -> Result<crate::follow::Message> {
+        while self.buffered.is_empty() {
+            let (records, next) = fetch(&self.pc, self.offset, Duration::from_millis(500)).await?;
+            let offset = self.offset;
+            self.buffered
+                .extend(records.into_iter().filter(|r| r.offset >= offset));
+            self.offset = next.max(self.offset);
+        }
+        let r = self.buffered.pop_front().expect("not empty");
+        let header = |k: &str| {
+            r.record
+                .headers
+                .get(k)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        Ok(crate::follow::Message {
+            position: r.offset as u64,
+            stored_us: r.record.timestamp.timestamp_micros(),
+            key: header(KEY_HEADER),
+            source_us: header(SOURCE_HEADER).and_then(|s| s.parse().ok()),
+            payload: r.record.value.unwrap_or_default(),
+        })
+    }
+}

@@ -1,9 +1,13 @@
 //! What the bus tests share (`tests/bus.rs` on NATS, `tests/bus_kafka.rs`
-//! on Kafka): the recorded data, the world, the binary, and the broker
-//! process they start.
+//! on Kafka, `tests/serve_bus.rs` on both): the recorded data, the world,
+//! the binary, and the broker processes they start.
+// Each test uses part of it.
+#![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A path under `../shared/data` beside the repository.
 pub fn data(rel: &str) -> String {
@@ -48,4 +52,75 @@ pub fn world_args() -> Vec<String> {
 /// The `seawarden` binary under test.
 pub fn seawarden() -> Command {
     Command::new(env!("CARGO_BIN_EXE_seawarden"))
+}
+
+/// The broker binary, or `None` when it is missing and the test may be
+/// skipped (a failure when `SEAWARDEN_REQUIRE_BUS=1`).
+fn required_bin(env: &str, name: &str) -> Option<String> {
+    let bin = server_bin(env, name);
+    if bin.is_none() {
+        assert!(
+            std::env::var("SEAWARDEN_REQUIRE_BUS").as_deref() != Ok("1"),
+            "{name} not found and SEAWARDEN_REQUIRE_BUS=1"
+        );
+        eprintln!("{name} not found: skipped");
+    }
+    bin
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_port(port: u16, name: &str) {
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{name} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A nats-server with JetStream on a free loopback port, storing under
+/// `dir`: the process and its `nats://` URL (`None`: skipped).
+pub fn start_nats(dir: &Path) -> Option<(Killed, String)> {
+    let bin = required_bin("SEAWARDEN_NATS_SERVER", "nats-server")?;
+    let port = free_port();
+    let server = Killed(
+        Command::new(&bin)
+            .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+            .arg(dir.join("js"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port, "nats-server");
+    Some((server, format!("nats://127.0.0.1:{port}")))
+}
+
+/// A tansu Kafka-protocol broker with in-memory storage on a free
+/// loopback port: the process and its `kafka://` URL (`None`: skipped).
+pub fn start_tansu() -> Option<(Killed, String)> {
+    let bin = required_bin("SEAWARDEN_TANSU", "tansu")?;
+    let port = free_port();
+    let listener = format!("tcp://127.0.0.1:{port}");
+    let server = Killed(
+        Command::new(&bin)
+            .args(["broker", "--listener-url", &listener])
+            .args(["--advertised-listener-url", &listener])
+            .args(["--storage-engine", "memory://tansu/"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port, "tansu");
+    Some((server, format!("kafka://127.0.0.1:{port}")))
 }
