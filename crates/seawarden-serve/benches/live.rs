@@ -1,4 +1,4 @@
-//! Live-service benchmark: `cargo bench -p seawarden-serve --bench live -- [--secs N] [--rate N] [--clients N] [--vessels N] [--no-journal]`.
+//! Live-service benchmark: `cargo bench -p seawarden-serve --bench live -- [--secs N] [--rate N] [--clients N] [--vessels N] [--no-journal] [--bus]`.
 //!
 //! Starts the real server in this process (demo cables, pipelines and
 //! territorial seas loaded; write-ahead journal on unless `--no-journal`),
@@ -20,6 +20,16 @@
 //! bare `seawarden_pipeline::Pipeline` in a loop on one thread (no sockets,
 //! no API): the most the pipeline thread could do. The figure of merit is
 //! the sustained live rate and its ratio to that baseline.
+//!
+//! `--bus`: after the single-node run, the same stream at the same rate
+//! through each message bus found (nats-server: `$SEAWARDEN_NATS_SERVER` or
+//! on PATH; tansu: `$SEAWARDEN_TANSU` or on PATH), each on a fresh broker:
+//! the bench feeds every line to a `seawarden_bus::Ingest` and publishes its
+//! frames (one partition, flushed every 10 ms), a ship worker and the area
+//! worker run on their own threads, and the server reads the bus (`serve
+//! --bus`). Alert latency is then from the line entering ingest to the
+//! alert on a WebSocket client, and its ratio to the single-node run's is
+//! the figure of merit.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,7 +40,8 @@ use futures_util::StreamExt;
 use seawarden_ais::encode::to_sentences;
 use seawarden_ais::messages::{Header, PositionReport, StaticDataPart, StaticDataReport};
 use seawarden_ais::Encode;
-use seawarden_serve::{ServeConfig, SourceSpec};
+use seawarden_bus::{kafka, nats, Frame, FrameSink, Ingest, Route, Stage, Worker};
+use seawarden_serve::{Bus, ServeConfig, SourceSpec};
 use tokio::io::AsyncWriteExt;
 
 struct Args {
@@ -39,6 +50,7 @@ struct Args {
     clients: usize,
     vessels: u32,
     journal: bool,
+    bus: bool,
 }
 
 fn args() -> Args {
@@ -48,6 +60,7 @@ fn args() -> Args {
         clients: 50,
         vessels: 5_000,
         journal: true,
+        bus: false,
     };
     let v: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -64,6 +77,10 @@ fn args() -> Args {
             "--vessels" => a.vessels = num(i) as u32,
             "--no-journal" => {
                 a.journal = false;
+                i -= 1;
+            }
+            "--bus" => {
+                a.bus = true;
                 i -= 1;
             }
             _ => {
@@ -186,10 +203,237 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(run(a, base));
+    println!("\n== single node (serve --listen-tcp)");
+    let local = rt.block_on(run(&a, base, None));
+    if !a.bus {
+        return;
+    }
+    for kind in [BusKind::Nats, BusKind::Kafka] {
+        let Some(broker) = Broker::start(kind) else {
+            println!("\n== {}: broker not found, not measured", kind.name());
+            continue;
+        };
+        println!("\n== {} bus (ingest -> ship and area workers -> serve --bus)", kind.name());
+        let r = rt.block_on(run(&a, base, Some(&broker)));
+        println!(
+            "{} bus at {:.0} msg/s: alert latency p50 {:.1} ms, p99 {:.1} ms; single node at {:.0} msg/s in this run: p50 {:.1} ms, p99 {:.1} ms; p99 ratio bus / single node {:.2}",
+            kind.name(),
+            r.rate,
+            r.p50_ms,
+            r.p99_ms,
+            local.rate,
+            local.p50_ms,
+            local.p99_ms,
+            r.p99_ms / local.p99_ms
+        );
+    }
 }
 
-async fn run(a: Args, base: f64) {
+/// What one run measured.
+struct Outcome {
+    rate: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+#[derive(Clone, Copy)]
+enum BusKind {
+    Nats,
+    Kafka,
+}
+
+impl BusKind {
+    fn name(self) -> &'static str {
+        match self {
+            BusKind::Nats => "NATS",
+            BusKind::Kafka => "Kafka (tansu)",
+        }
+    }
+}
+
+/// A fresh broker on a free loopback port, ended when dropped.
+struct Broker {
+    bus: Bus,
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// How long the bench's brokers keep messages.
+const RETENTION: Duration = Duration::from_secs(3600);
+
+impl Broker {
+    fn start(kind: BusKind) -> Option<Broker> {
+        let (var, name) = match kind {
+            BusKind::Nats => ("SEAWARDEN_NATS_SERVER", "nats-server"),
+            BusKind::Kafka => ("SEAWARDEN_TANSU", "tansu"),
+        };
+        let bin = std::env::var(var).ok().or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH")?)
+                .map(|d| d.join(name))
+                .find(|p| p.is_file())
+                .map(|p| p.to_string_lossy().into_owned())
+        })?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir().join(format!("seawarden-bench-bus-{}-{port}", std::process::id()));
+        let mut cmd = std::process::Command::new(bin);
+        let url = match kind {
+            BusKind::Nats => {
+                cmd.args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+                    .arg(&dir);
+                format!("nats://127.0.0.1:{port}")
+            }
+            BusKind::Kafka => {
+                let listener = format!("tcp://127.0.0.1:{port}");
+                cmd.args(["broker", "--listener-url", &listener])
+                    .args(["--advertised-listener-url", &listener])
+                    .args(["--storage-engine", "memory://tansu/"]);
+                format!("kafka://127.0.0.1:{port}")
+            }
+        };
+        let child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "{name} did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(Broker {
+            bus: Bus::parse(&url, "seawarden").unwrap(),
+            child,
+            dir,
+        })
+    }
+}
+
+/// Where the bench's lines go: the server's TCP source, or ingest and the
+/// bus.
+enum Feed {
+    Tcp(tokio::net::TcpStream),
+    Nats(Ingest, nats::Publisher),
+    Kafka(Ingest, kafka::Publisher),
+}
+
+impl Feed {
+    /// A feed into `broker`'s bus, whose streams or topics it creates.
+    async fn bus(broker: &Broker) -> Feed {
+        let ingest = Ingest::new(1, 0);
+        match &broker.bus {
+            Bus::Nats(b) => {
+                let js = b.connect(RETENTION).await.unwrap();
+                Feed::Nats(ingest, nats::Publisher::new(js, b, 1))
+            }
+            Bus::Kafka(b) => {
+                let k = b.connect(1, RETENTION).await.unwrap();
+                Feed::Kafka(ingest, kafka::Publisher::new(&k).await.unwrap())
+            }
+        }
+    }
+
+    /// Sends lines: written to the socket, or ingested, published and
+    /// flushed.
+    async fn send(&mut self, buf: &[u8]) {
+        let mut frames = Vec::new();
+        let ingest = match self {
+            Feed::Tcp(sock) => return sock.write_all(buf).await.unwrap(),
+            Feed::Nats(ingest, _) | Feed::Kafka(ingest, _) => ingest,
+        };
+        for line in buf.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            ingest.feed_line(line, &mut |r, f| frames.push((r, f)));
+        }
+        match self {
+            Feed::Tcp(_) => {}
+            Feed::Nats(_, p) => {
+                publish(p, &frames).await;
+                p.flush().await.unwrap();
+            }
+            Feed::Kafka(_, p) => {
+                publish(p, &frames).await;
+                p.flush().await.unwrap();
+            }
+        }
+    }
+
+    async fn close(self) {
+        if let Feed::Tcp(mut sock) = self {
+            sock.shutdown().await.unwrap();
+        }
+    }
+}
+
+async fn publish(sink: &mut impl FrameSink, frames: &[(Route, Frame)]) {
+    for (r, f) in frames {
+        sink.push(*r, f).await.unwrap();
+    }
+}
+
+/// Starts the ship worker (the only partition) and the area worker on
+/// threads of their own, each with the demo world; returns once both are
+/// connected. They end with an error when the broker goes.
+async fn start_workers(bus: &Bus) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for stage in [
+        Stage::Ship {
+            partition: 0,
+            partitions: 1,
+        },
+        Stage::Area,
+    ] {
+        let (bus, tx) = (bus.clone(), tx.clone());
+        std::thread::spawn(move || {
+            let world = seawarden_pipeline::GeoWorld::load(&demo_world()).unwrap();
+            let worker = Worker::new(world, seawarden_detect::Config::default(), stage);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let _ = rt.block_on(async {
+                match &bus {
+                    Bus::Nats(b) => {
+                        let js = b.connect(RETENTION).await?;
+                        tx.send(()).unwrap();
+                        let options = nats::WorkerOptions {
+                            stop_at_end: false,
+                            ..nats::WorkerOptions::new("bench")
+                        };
+                        nats::run_worker(b, js, worker, &options).await
+                    }
+                    Bus::Kafka(b) => {
+                        let k = b.connect(1, RETENTION).await?;
+                        tx.send(()).unwrap();
+                        let options = kafka::WorkerOptions {
+                            stop_at_end: false,
+                            ..kafka::WorkerOptions::new("bench")
+                        };
+                        kafka::run_worker(&k, worker, &options).await
+                    }
+                }
+            });
+        });
+    }
+    tokio::task::spawn_blocking(move || {
+        rx.recv().unwrap();
+        rx.recv().unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+async fn run(a: &Args, base: f64, broker: Option<&Broker>) -> Outcome {
     let data = std::env::temp_dir().join(format!("seawarden-bench-live-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let mut config = ServeConfig {
@@ -197,10 +441,22 @@ async fn run(a: Args, base: f64) {
         world: demo_world(),
         ..ServeConfig::default()
     };
-    config
-        .sources
-        .push(SourceSpec::parse("listen-tcp", "bench=127.0.0.1:0").unwrap());
-    if a.journal {
+    let mut feed = match broker {
+        Some(b) => {
+            let feed = Feed::bus(b).await;
+            start_workers(&b.bus).await;
+            config.bus = Some(b.bus.clone());
+            Some(feed)
+        }
+        None => {
+            config
+                .sources
+                .push(SourceSpec::parse("listen-tcp", "bench=127.0.0.1:0").unwrap());
+            None
+        }
+    };
+    // A bus server keeps no journal.
+    if a.journal && broker.is_none() {
         config.data_dir = Some(data.clone());
         config.journal_hours = 1;
     }
@@ -248,10 +504,16 @@ async fn run(a: Args, base: f64) {
     // Alerts must reach every client wherever the ship is: triggers go to
     // ships of every band, and each client counts only those in its area.
 
-    let mut sock = tokio::net::TcpStream::connect(server.source_addr("bench").unwrap())
-        .await
-        .unwrap();
-    sock.set_nodelay(true).unwrap();
+    let mut feed = match feed.take() {
+        Some(f) => f,
+        None => {
+            let sock = tokio::net::TcpStream::connect(server.source_addr("bench").unwrap())
+                .await
+                .unwrap();
+            sock.set_nodelay(true).unwrap();
+            Feed::Tcp(sock)
+        }
+    };
     let started = Instant::now();
     let tick = Duration::from_millis(10);
     let per_tick = a.rate / 100;
@@ -277,7 +539,7 @@ async fn run(a: Args, base: f64) {
             );
             n += 1;
         }
-        sock.write_all(&buf).await.unwrap();
+        feed.send(&buf).await;
         if Instant::now() >= next_trigger {
             next_trigger += Duration::from_secs(1);
             triggers += 1;
@@ -290,7 +552,7 @@ async fn run(a: Args, base: f64) {
             sent.lock()
                 .unwrap()
                 .insert((mmsi as u64, name), Instant::now());
-            sock.write_all(&buf).await.unwrap();
+            feed.send(&buf).await;
         }
         if Instant::now() >= next_sample {
             next_sample += Duration::from_secs(5);
@@ -304,7 +566,7 @@ async fn run(a: Args, base: f64) {
         }
     }
     let send_secs = started.elapsed().as_secs_f64();
-    sock.shutdown().await.unwrap();
+    feed.close().await;
     // Let the pipeline and clients catch up.
     let health = format!("http://{addr}/api/health");
     let mut processed = 0u64;
@@ -313,7 +575,11 @@ async fn run(a: Args, base: f64) {
         let v: serde_json::Value =
             serde_json::from_str(&reqwest::get(&health).await.unwrap().text().await.unwrap())
                 .unwrap_or_default();
-        processed = v["messages"].as_u64().unwrap_or(0);
+        // A bus server decodes nothing: it counts observations read.
+        processed = match broker {
+            Some(_) => v["sources"][0]["lines"].as_u64().unwrap_or(0),
+            None => v["messages"].as_u64().unwrap_or(0),
+        };
         if processed >= n + triggers {
             break;
         }
@@ -392,4 +658,9 @@ async fn run(a: Args, base: f64) {
     }
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&data);
+    Outcome {
+        rate,
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+    }
 }
