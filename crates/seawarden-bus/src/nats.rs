@@ -75,16 +75,21 @@ impl NatsBus {
         format!("{}.done", self.prefix)
     }
 
+    /// Connects (as client `name`) without creating anything.
+    async fn client(&self, name: &str) -> Result<Context> {
+        let client = async_nats::ConnectOptions::new()
+            .name(name)
+            .connect(self.url.as_str())
+            .await
+            .with_context(|| format!("cannot connect to NATS at {}", self.url))?;
+        Ok(jetstream::new(client))
+    }
+
     /// Connects and makes sure both streams exist (file storage, limits
     /// retention: `retention` is how long observations are kept, which
     /// bounds how far back a restarted worker can rebuild).
     pub async fn connect(&self, retention: Duration) -> Result<Context> {
-        let client = async_nats::ConnectOptions::new()
-            .name("seawarden")
-            .connect(self.url.as_str())
-            .await
-            .with_context(|| format!("cannot connect to NATS at {}", self.url))?;
-        let js = jetstream::new(client);
+        let js = self.client("seawarden").await?;
         js.get_or_create_stream(stream::Config {
             name: self.obs_stream(),
             subjects: vec![format!("{}.obs.>", self.prefix)],
@@ -514,12 +519,7 @@ impl Reader {
         start: crate::follow::Start,
     ) -> Result<(Reader, String)> {
         use crate::follow::{Start, Stream};
-        let client = async_nats::ConnectOptions::new()
-            .name("seawarden-reader")
-            .connect(bus.url.as_str())
-            .await
-            .with_context(|| format!("cannot connect to NATS at {}", bus.url))?;
-        let js = jetstream::new(client);
+        let js = bus.client("seawarden-reader").await?;
         let (stream, subject) = match which {
             Stream::Observations => (bus.obs_stream(), bus.all_subject()),
             Stream::Alerts => (bus.alerts_stream(), bus.alerts_subject()),

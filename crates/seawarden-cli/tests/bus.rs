@@ -10,12 +10,11 @@
 //! not a hang.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 mod bus_common;
-use bus_common::{data, seawarden, start_nats, world_args, Killed};
+use bus_common::{data, replay_alerts, seawarden, sorted_lines, start_nats, world_args, Killed};
 
 #[test]
 fn worker_processes_killed_and_restarted_equal_replay() {
@@ -82,25 +81,8 @@ fn worker_processes_killed_and_restarted_equal_replay() {
         String::from_utf8_lossy(&alerts.stderr)
     );
     let reference = dir.path().join("replay.jsonl");
-    let replay = seawarden()
-        .args(["replay", "-q"])
-        .args(world_args())
-        .arg(&input)
-        .arg("--alerts")
-        .arg(&reference)
-        .output()
-        .unwrap();
-    assert!(replay.status.success());
-    let sorted = |p: &PathBuf| {
-        let mut v: Vec<String> = std::fs::read_to_string(p)
-            .unwrap()
-            .lines()
-            .map(str::to_string)
-            .collect();
-        v.sort();
-        v
-    };
-    let (got, want) = (sorted(&out), sorted(&reference));
+    replay_alerts(&input, &reference);
+    let (got, want) = (sorted_lines(&out), sorted_lines(&reference));
     assert!(want.len() > 20, "{}", want.len());
     assert_eq!(got, want);
 }

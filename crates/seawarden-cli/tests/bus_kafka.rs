@@ -10,14 +10,13 @@
 //! without it the test is skipped unless `SEAWARDEN_REQUIRE_BUS=1`, when it
 //! fails.
 
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use seawarden_bus::kafka::protocol::Conn;
 
 mod bus_common;
-use bus_common::{data, seawarden, start_tansu, world_args, Killed};
+use bus_common::{data, replay_alerts, seawarden, sorted_lines, start_tansu, world_args, Killed};
 
 #[test]
 fn kafka_worker_processes_killed_and_restarted_equal_replay() {
@@ -111,25 +110,8 @@ fn kafka_worker_processes_killed_and_restarted_equal_replay() {
         String::from_utf8_lossy(&alerts.stderr)
     );
     let reference = dir.path().join("replay.jsonl");
-    let replay = seawarden()
-        .args(["replay", "-q"])
-        .args(world_args())
-        .arg(&input)
-        .arg("--alerts")
-        .arg(&reference)
-        .output()
-        .unwrap();
-    assert!(replay.status.success());
-    let sorted = |p: &PathBuf| {
-        let mut v: Vec<String> = std::fs::read_to_string(p)
-            .unwrap()
-            .lines()
-            .map(str::to_string)
-            .collect();
-        v.sort();
-        v
-    };
-    let (got, want) = (sorted(&out), sorted(&reference));
+    replay_alerts(&input, &reference);
+    let (got, want) = (sorted_lines(&out), sorted_lines(&reference));
     assert!(want.len() > 20, "{}", want.len());
     assert_eq!(got, want);
 }

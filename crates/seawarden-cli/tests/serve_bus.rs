@@ -24,7 +24,9 @@ use seawarden_track::{Tracker, TrackerConfig};
 use serde_json::{Map, Value};
 
 mod bus_common;
-use bus_common::{data, seawarden, start_nats, start_tansu, world_args, Killed};
+use bus_common::{
+    data, replay_alerts, seawarden, start_nats, start_tansu, world_args, Killed,
+};
 
 #[test]
 fn serve_reads_nats() {
@@ -99,15 +101,7 @@ fn serve_shows_what_the_bus_carries(url: &str, kind: &str, dir: &Path) {
 
     // What a single node raises on the same input.
     let reference = dir.join("replay.jsonl");
-    let replay = seawarden()
-        .args(["replay", "-q"])
-        .args(world_args())
-        .arg(&input)
-        .arg("--alerts")
-        .arg(&reference)
-        .output()
-        .unwrap();
-    assert!(replay.status.success());
+    replay_alerts(&input, &reference);
     let events = std::fs::read_to_string(&reference).unwrap().lines().count();
     let want = episodes(&reference);
     assert!(want.len() > 10, "{} episodes", want.len());

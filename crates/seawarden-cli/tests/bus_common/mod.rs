@@ -49,6 +49,35 @@ pub fn world_args() -> Vec<String> {
     ]
 }
 
+/// Runs `seawarden replay` of `input` with [`world_args`]; its alert
+/// events go to `out` (JSON Lines), the single-node reference.
+pub fn replay_alerts(input: &str, out: &Path) {
+    let replay = seawarden()
+        .args(["replay", "-q"])
+        .args(world_args())
+        .arg(input)
+        .arg("--alerts")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+}
+
+/// The lines of a file, sorted.
+pub fn sorted_lines(p: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
 /// The `seawarden` binary under test.
 pub fn seawarden() -> Command {
     Command::new(env!("CARGO_BIN_EXE_seawarden"))
