@@ -15,16 +15,23 @@ impl Source {
     pub const CAPACITY: usize = 23;
 
     /// A source from raw bytes; non-UTF-8 bytes are replaced by `?`.
+    #[inline]
     pub fn new(raw: &[u8]) -> Source {
-        let n = raw.len().min(Self::CAPACITY);
+        let raw = &raw[..raw.len().min(Self::CAPACITY)];
+        let n = raw.len();
+        // Three little-endian words, zero past the end: a few fixed-size
+        // loads instead of a byte loop (tag blocks name a source per line).
+        let (a, b) = raw.split_at(n.min(8));
+        let (b, c) = b.split_at(b.len().min(8));
+        let words = [load_le(a), load_le(b), load_le(c)];
         let mut s = Source { len: n as u8, buf: [0; Self::CAPACITY] };
+        s.buf[..8].copy_from_slice(&words[0].to_le_bytes());
+        s.buf[8..16].copy_from_slice(&words[1].to_le_bytes());
+        s.buf[16..].copy_from_slice(&words[2].to_le_bytes()[..Self::CAPACITY - 16]);
         let printable = |b: u8| (0x20..0x7F).contains(&b);
-        let mut ok = true;
-        for (d, &b) in s.buf[..n].iter_mut().zip(&raw[..n]) {
-            *d = b;
-            ok &= printable(b);
-        }
-        if !ok {
+        // Sources are short: most lengths need one or two of the checks.
+        let bad = has_unprintable(words[0], n) || (n > 8 && (has_unprintable(words[1], n - 8) || (n > 16 && has_unprintable(words[2], n - 16))));
+        if bad {
             for d in &mut s.buf[..n] {
                 if !printable(*d) {
                     *d = b'?';
@@ -47,6 +54,36 @@ impl Source {
         }
         h
     }
+}
+
+/// Up to eight bytes as a little-endian word, zero-padded: at most two
+/// overlapping fixed-size loads.
+#[inline(always)]
+fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 8 {
+        u64::from_le_bytes(b[..8].try_into().expect("8 bytes"))
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
+        let hi = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
+        lo | (hi >> (8 * (8 - n))) << 32
+    } else {
+        b.iter().rev().fold(0, |acc, &c| acc << 8 | c as u64)
+    }
+}
+
+/// True if one of the first `n` bytes of `w` (all eight for `n` of 8 or
+/// more) is outside printable ASCII (0x20-0x7E).
+#[inline(always)]
+fn has_unprintable(w: u64, n: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let used = if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+    // Exact per-byte tests: below 0x20 (high bit clear and low seven bits
+    // below 0x20), or 0x7F and above (high bit set, or low seven bits 0x7F).
+    let below = !((w | HIGH) - ONES * 0x20) & !w & HIGH;
+    let above = (((w & !HIGH) + ONES) | w) & HIGH;
+    (below | above) & used != 0
 }
 
 impl std::fmt::Debug for Source {
@@ -180,6 +217,31 @@ mod tests {
         let long = Source::new(b"0123456789abcdefghijklmnopqrstuvwxyz");
         assert_eq!(long.as_str(), "0123456789abcdefghijklm");
         assert_eq!(Source::new(b""), Source::default());
+    }
+
+    #[test]
+    fn source_matches_a_byte_by_byte_copy_at_every_length() {
+        let naive = |raw: &[u8]| {
+            let n = raw.len().min(Source::CAPACITY);
+            let mut buf = [0u8; Source::CAPACITY];
+            for (d, &b) in buf.iter_mut().zip(&raw[..n]) {
+                *d = if (0x20..0x7F).contains(&b) { b } else { b'?' };
+            }
+            (n as u8, buf)
+        };
+        let text = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for len in 0..=text.len() {
+            for bad in [None, Some(0x1Fu8), Some(0x7F), Some(0x80), Some(0xFF), Some(0x20), Some(0x7E)] {
+                for at in 0..len.max(1) {
+                    let mut raw = text[..len].to_vec();
+                    if let (Some(b), true) = (bad, at < len) {
+                        raw[at] = b;
+                    }
+                    let s = Source::new(&raw);
+                    assert_eq!((s.len, s.buf), naive(&raw), "{raw:?}");
+                }
+            }
+        }
     }
 
     #[test]

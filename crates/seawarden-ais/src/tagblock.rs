@@ -52,7 +52,8 @@ pub fn unix_to_ms(v: i64) -> i64 {
 pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
     debug_assert_eq!(line.first(), Some(&b'\\'));
     let rest = line.get(1..).unwrap_or_default();
-    let end = find_byte::<b'\\'>(rest).ok_or(TagBlockError::Malformed)? + 1;
+    let (len, xor) = find_end_xor(rest).ok_or(TagBlockError::Malformed)?;
+    let end = len + 1;
     let inner = &line[1..end];
     // The block ends with `*hh`: the checksum's star is the third byte from the
     // end (hex digits are never `*`, so it is also the last star).
@@ -63,7 +64,8 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
     let star = n - 3;
     let body = &inner[..star];
     let expected = hex2(&inner[star + 1..]).ok_or(TagBlockError::Malformed)?;
-    let unchecked = checksum(body) != expected;
+    // The scan's XOR covers the whole block: take the `*hh` back out.
+    let unchecked = xor ^ b'*' ^ inner[star + 1] ^ inner[star + 2] != expected;
     if unchecked && expected != 0 && checksum_without_group(body) != Some(expected) {
         return Err(TagBlockError::BadChecksum);
     }
@@ -132,6 +134,44 @@ pub(crate) fn find_byte<const B: u8>(hay: &[u8]) -> Option<usize> {
         base += 8;
     }
     chunks.remainder().iter().position(|&c| c == B).map(|i| base + i)
+}
+
+/// The position of the first `\\` in `hay` and the XOR of the bytes before
+/// it, in one pass of eight bytes at a time: the block's end and its
+/// checksum (with the `*hh` still in) without reading it twice.
+#[inline(always)]
+fn find_end_xor(hay: &[u8]) -> Option<(usize, u8)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let fold = |acc: u64| {
+        let x = acc ^ (acc >> 32);
+        let x = x ^ (x >> 16);
+        (x ^ (x >> 8)) as u8
+    };
+    let mut chunks = hay.chunks_exact(8);
+    let mut acc = 0u64;
+    let mut base = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let x = w ^ (ONES * b'\\' as u64);
+        // Exact zero-byte test, as in `find_byte`.
+        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        if found != 0 {
+            let k = found.trailing_zeros() / 8;
+            let before = if k == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * k)) };
+            return Some((base + k as usize, fold(acc ^ before)));
+        }
+        acc ^= w;
+        base += 8;
+    }
+    let mut sum = fold(acc);
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if c == b'\\' {
+            return Some((base + i, sum));
+        }
+        sum ^= c;
+    }
+    None
 }
 
 /// The checksum of the block without its `g:` field. Norway's Kystverket
@@ -289,6 +329,8 @@ mod tests {
                 let h = &hay[start..end];
                 assert_eq!(find_byte::<b'\\'>(h), h.iter().position(|&c| c == b'\\'), "{start}..{end}");
                 assert_eq!(find_byte::<b','>(h), h.iter().position(|&c| c == b','), "{start}..{end}");
+                let naive = h.iter().position(|&c| c == b'\\').map(|i| (i, checksum(&h[..i])));
+                assert_eq!(find_end_xor(h), naive, "{start}..{end}");
             }
         }
     }
