@@ -67,6 +67,7 @@ static UNARMOR: [u8; 256] = build_unarmor_table();
 /// in the low byte) into 48 bits, first character most significant, with
 /// SWAR arithmetic; the second value is zero if every character is armoring.
 #[inline(always)]
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `unarmor16` against it
 fn unarmor8(x: u64) -> (u64, u64) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -83,6 +84,56 @@ fn unarmor8(x: u64) -> (u64, u64) {
     let u = ((t & 0x0000_0FFF_0000_0FFF) << 12) | ((t >> 16) & 0x0000_0FFF_0000_0FFF);
     let packed = ((u & 0xFF_FFFF) << 24) | ((u >> 32) & 0xFF_FFFF);
     (packed, valid ^ HIGH)
+}
+
+/// Unpacks 32 armored characters (four words as [`unarmor8`] takes them)
+/// into 192 bits, three big-endian words; true if a character is not
+/// armoring.
+#[inline(always)]
+fn unarmor32(x: [u64; 4]) -> ([u64; 3], bool) {
+    let ([g0, g1], bad0) = unarmor16(x[0], x[1]);
+    let ([g2, g3], bad1) = unarmor16(x[2], x[3]);
+    ([g0 << 16 | g1 >> 32, g1 << 32 | g2 >> 16, g2 << 48 | g3], bad0 | bad1)
+}
+
+/// [`unarmor8`] for sixteen characters at once in one SSE2 register (part
+/// of every x86-64 CPU): two 48-bit values, and true if a character is not
+/// armoring.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn unarmor16(lo: u64, hi: u64) -> ([u64; 2], bool) {
+    use std::arch::x86_64::*;
+    // SAFETY: these intrinsics need SSE2 only, which every x86-64 CPU has
+    // (it is in the target's baseline); none touches memory.
+    unsafe {
+        let c = _mm_set_epi64x(hi as i64, lo as i64);
+        // Signed byte compares: bytes of 128 or more are negative, so invalid.
+        let ge48 = _mm_cmpgt_epi8(c, _mm_set1_epi8(47));
+        let lt120 = _mm_cmplt_epi8(c, _mm_set1_epi8(120));
+        let gt87 = _mm_cmpgt_epi8(c, _mm_set1_epi8(87));
+        let lt96 = _mm_cmplt_epi8(c, _mm_set1_epi8(96));
+        let valid = _mm_andnot_si128(_mm_and_si128(gt87, lt96), _mm_and_si128(ge48, lt120));
+        let bad = _mm_movemask_epi8(valid) != 0xFFFF;
+        // Value: c - 48, and 8 less for the second range ('`'..'w').
+        let v = _mm_sub_epi8(_mm_sub_epi8(c, _mm_set1_epi8(48)), _mm_and_si128(gt87, _mm_set1_epi8(8)));
+        // Pairs of 6-bit values into 12 bits per 16-bit lane (first character
+        // high), pairs of those into 24 bits per 32-bit lane, then 48 per
+        // 64-bit lane.
+        let t = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 6), _mm_srli_epi16(v, 8));
+        let u = _mm_madd_epi16(t, _mm_set1_epi32(0x0001_1000));
+        let g = _mm_or_si128(_mm_slli_epi64(_mm_and_si128(u, _mm_set1_epi64x(0xFFFF_FFFF)), 24), _mm_srli_epi64(u, 32));
+        let g0 = _mm_cvtsi128_si64(g) as u64;
+        let g1 = _mm_cvtsi128_si64(_mm_unpackhi_epi64(g, g)) as u64;
+        ([g0, g1], bad)
+    }
+}
+
+/// [`unarmor8`] twice, where SSE2 is not available.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn unarmor16(lo: u64, hi: u64) -> ([u64; 2], bool) {
+    let ((g0, b0), (g1, b1)) = (unarmor8(lo), unarmor8(hi));
+    ([g0, g1], b0 | b1 != 0)
 }
 
 /// The armoring alphabet, indexed by 6-bit value.
@@ -186,22 +237,12 @@ impl Payload {
     /// tail is padded with `0` characters, which decode to zero bits.
     #[inline]
     fn unarmor_aligned(&mut self, armored: &[u8]) -> Result<(), PayloadError> {
-        #[inline(always)]
-        fn block(c: &[u8; 32]) -> ([u64; 3], u64) {
-            let mut bad = 0;
-            let mut g = [0u64; 4];
-            for (k, g) in g.iter_mut().enumerate() {
-                let (v, invalid) = unarmor8(u64::from_le_bytes(c[k * 8..k * 8 + 8].try_into().expect("8 bytes")));
-                bad |= invalid;
-                *g = v;
-            }
-            ([g[0] << 16 | g[1] >> 32, g[1] << 32 | g[2] >> 16, g[2] << 48 | g[3]], bad)
-        }
         let mut chunks = armored.chunks_exact(32);
         let mut w = 0;
         for c in &mut chunks {
-            let (words, bad) = block(c.try_into().expect("chunk of 32"));
-            if bad != 0 {
+            let x = |k: usize| u64::from_le_bytes(c[k * 8..k * 8 + 8].try_into().expect("8 bytes"));
+            let (words, bad) = unarmor32([x(0), x(1), x(2), x(3)]);
+            if bad {
                 return Err(PayloadError::BadCharacter);
             }
             self.words[w] = words[0];
@@ -215,11 +256,10 @@ impl Payload {
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let r = rest.len();
-            let mut g = [0u64; 4];
-            let mut bad = 0;
-            for (k, g) in g.iter_mut().enumerate() {
+            let mut x = [0u64; 4];
+            for (k, x) in x.iter_mut().enumerate() {
                 let from = k * 8;
-                let x = if from + 8 <= r {
+                *x = if from + 8 <= r {
                     u64::from_le_bytes(rest[from..from + 8].try_into().expect("8 bytes"))
                 } else if from < r {
                     let n = r - from;
@@ -236,17 +276,13 @@ impl Payload {
                 } else {
                     0x3030_3030_3030_3030
                 };
-                let (v, invalid) = unarmor8(x);
-                bad |= invalid;
-                *g = v;
             }
-            if bad != 0 {
+            let (words, bad) = unarmor32(x);
+            if bad {
                 return Err(PayloadError::BadCharacter);
             }
             // Words past the data are zero (padding), so all three are written.
-            self.words[w] = g[0] << 16 | g[1] >> 32;
-            self.words[w + 1] = g[1] << 32 | g[2] >> 16;
-            self.words[w + 2] = g[2] << 48 | g[3];
+            self.words[w..w + 3].copy_from_slice(&words);
         }
         self.len = armored.len() * 6;
         Ok(())
@@ -736,6 +772,25 @@ mod tests {
             if ok {
                 let want = bytes.iter().fold(0u64, |a, &b| a << 6 | UNARMOR[b as usize] as u64);
                 assert_eq!(v, want, "char {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn unarmor16_matches_unarmor8_for_every_byte_at_every_position() {
+        let base = *b"0w9W`a:v1Pp<>?@h";
+        for c in 0u8..=255 {
+            for at in 0..16 {
+                let mut bytes = base;
+                bytes[at] = c;
+                let lo = u64::from_le_bytes(bytes[..8].try_into().unwrap());
+                let hi = u64::from_le_bytes(bytes[8..].try_into().unwrap());
+                let ([g0, g1], bad) = unarmor16(lo, hi);
+                let ((v0, b0), (v1, b1)) = (unarmor8(lo), unarmor8(hi));
+                assert_eq!(bad, b0 | b1 != 0, "char {c} at {at}");
+                if !bad {
+                    assert_eq!((g0, g1), (v0, v1), "char {c} at {at}");
+                }
             }
         }
     }
