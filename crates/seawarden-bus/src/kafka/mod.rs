@@ -59,6 +59,13 @@ const RECORDS_PER_PRODUCE: usize = 16;
 /// Bytes asked for per fetch.
 const FETCH_BYTES: i32 = 4 << 20;
 
+/// Longest wait of a fetch at the end of a partition. A broker may hold a
+/// fetch for its whole wait even when records arrive meanwhile (tansu
+/// does), so this bounds the latency each hop adds: at 500 ms an alert took
+/// about 0.2 s from ingest to `serve --bus` at p50 (p99 0.39-0.44 s), at
+/// 50 ms 38-39 ms (p99 0.11-0.20 s); docs/bus.md.
+pub const FETCH_WAIT: Duration = Duration::from_millis(50);
+
 /// Where the bus is and what to call things on it.
 #[derive(Debug, Clone)]
 pub struct KafkaBus {
@@ -430,13 +437,13 @@ pub struct WorkerOptions {
 
 impl WorkerOptions {
     /// Options for consumer group `group`: stop at the end frame, fetches
-    /// waiting up to 500 ms.
+    /// waiting up to [`FETCH_WAIT`].
     pub fn new(group: impl Into<String>) -> Self {
         WorkerOptions {
             group: group.into(),
             stop_at_end: true,
             progress: Arc::default(),
-            max_wait: Duration::from_millis(500),
+            max_wait: FETCH_WAIT,
         }
     }
 }
@@ -780,7 +787,7 @@ impl Reader {
     /// The next record, waiting for one.
     pub(crate) async fn next(&mut self) -> Result<crate::follow::Message> {
         while self.buffered.is_empty() {
-            let (records, next) = fetch(&self.pc, self.offset, Duration::from_millis(500)).await?;
+            let (records, next) = fetch(&self.pc, self.offset, FETCH_WAIT).await?;
             let offset = self.offset;
             self.buffered
                 .extend(records.into_iter().filter(|r| r.offset >= offset));
