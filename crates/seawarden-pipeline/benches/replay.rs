@@ -19,7 +19,8 @@
 //! best of `SEAWARDEN_BENCH_REPS` runs (default 3) in CPU time of this
 //! thread (`/proc/thread-self/schedstat`; wall time elsewhere), which a
 //! busy machine disturbs less than wall time. `SEAWARDEN_BENCH_WATCHLIST`
-//! adds a watchlist CSV. Prints a table, with a digest of the alerts to
+//! adds a watchlist CSV. `SEAWARDEN_BENCH_ONLY=replay` runs the full-world
+//! replay alone (for a profiler or cachegrind; the other columns print 0). Prints a table, with a digest of the alerts to
 //! check that a change leaves them byte-identical; asserts nothing.
 
 use std::hint::black_box;
@@ -148,6 +149,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let corpora: Vec<String> = if args.is_empty() { DEFAULT_CORPORA.iter().map(|s| s.to_string()).collect() } else { args };
     let reps: usize = std::env::var("SEAWARDEN_BENCH_REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let replay_only = std::env::var("SEAWARDEN_BENCH_ONLY").is_ok_and(|s| s == "replay");
     let clock = Clock { start: Instant::now() };
     let spec = WorldSpec {
         infra: vec![format!("{DATA}/infrastructure/telegeography/cable-geo.json"), format!("{DATA}/infrastructure/sodir/pipLine_wgs84.geojson")],
@@ -184,19 +186,23 @@ fn main() {
         let mut decoded = 0;
         let mut last = None;
         for _ in 0..reps {
-            let (n, s) = clock.time(|| decode(&buf));
-            decoded = n;
-            decode_s = decode_s.min(s);
-            let (_, s) = clock.time(|| observations(&buf));
-            obs_s = obs_s.min(s);
-            let (_, s) = clock.time(|| replay(seawarden_detect::EmptyWorld, &buf));
-            empty_s = empty_s.min(s);
+            if !replay_only {
+                let (n, s) = clock.time(|| decode(&buf));
+                decoded = n;
+                decode_s = decode_s.min(s);
+                let (_, s) = clock.time(|| observations(&buf));
+                obs_s = obs_s.min(s);
+                let (_, s) = clock.time(|| replay(seawarden_detect::EmptyWorld, &buf));
+                empty_s = empty_s.min(s);
+            }
             let (r, s) = clock.time(|| replay(&world, &buf));
             replay_s = replay_s.min(s);
             last = Some(r);
         }
         let r = last.expect("at least one run");
-        if r.messages != decoded {
+        if replay_only {
+            decoded = r.messages;
+        } else if r.messages != decoded {
             eprintln!("warning: replay decoded {} messages, decode-only {decoded}", r.messages);
         }
         let m = r.messages as f64;
