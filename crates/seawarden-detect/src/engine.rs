@@ -240,7 +240,11 @@ impl<W: World> Engine<W> {
                 fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land);
                 if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port {
                     if let Some(port) = self.world.nearest_port(p.lat, p.lon, self.config.general.port_radius_m) {
-                        facts.last_port = Some(Box::new((port.name, port.country)));
+                        // A ship in port stays in the same one: allocated
+                        // only when the port changes.
+                        if facts.last_port.as_deref().is_none_or(|(name, country)| name != port.name || country != port.country) {
+                            facts.last_port = Some(Box::new((port.name.to_string(), port.country.to_string())));
+                        }
                     }
                 }
                 let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };

@@ -40,13 +40,14 @@ pub struct WatchHit {
     pub matched_on: &'static str,
 }
 
-/// A port near a position.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortRef {
+/// A port near a position, borrowed from the world (asked for every slow
+/// position in port: nothing is allocated unless the caller keeps it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PortRef<'a> {
     /// Port name.
-    pub name: String,
+    pub name: &'a str,
     /// ISO 3166 alpha-2 country code.
-    pub country: String,
+    pub country: &'a str,
     /// Distance, metres.
     pub distance_m: f64,
 }
@@ -65,7 +66,7 @@ pub trait World {
     /// land): harbours, quays and marinas that no port list names.
     fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool;
     /// The nearest port within `max_m` metres.
-    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef>;
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>>;
     /// A watchlist entry for the vessel, by MMSI, IMO or name.
     fn watch(&self, mmsi: u32, imo: Option<u32>, name: &str) -> Option<WatchHit>;
     /// The flag (ISO 3166 alpha-2) of an MMSI, from its MID.
@@ -110,7 +111,7 @@ impl<T: World + ?Sized> World for &T {
     fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool {
         (**self).near_coast(lat, lon, m)
     }
-    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>> {
         (**self).nearest_port(lat, lon, max_m)
     }
     fn watch(&self, mmsi: u32, imo: Option<u32>, name: &str) -> Option<WatchHit> {
@@ -150,7 +151,7 @@ impl World for EmptyWorld {
     fn near_coast(&self, _: f64, _: f64, _: f64) -> bool {
         false
     }
-    fn nearest_port(&self, _: f64, _: f64, _: f64) -> Option<PortRef> {
+    fn nearest_port(&self, _: f64, _: f64, _: f64) -> Option<PortRef<'_>> {
         None
     }
     fn watch(&self, _: u32, _: Option<u32>, _: &str) -> Option<WatchHit> {

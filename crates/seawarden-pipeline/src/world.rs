@@ -184,8 +184,8 @@ impl World for GeoWorld {
             .any(|(n, e)| self.strict_land(LatLon { lat: lat + n * dlat, lon: lon + e * dlon }))
     }
 
-    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {
-        self.ports.nearest(lat, lon, max_m / 1000.0).map(|(p, km)| PortRef { name: p.name.clone(), country: p.country_code.clone(), distance_m: km * 1000.0 })
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>> {
+        self.ports.nearest(lat, lon, max_m / 1000.0).map(|(p, km)| PortRef { name: &p.name, country: &p.country_code, distance_m: km * 1000.0 })
     }
 
     fn watch(&self, mmsi: u32, imo: Option<u32>, name: &str) -> Option<WatchHit> {
