@@ -5,6 +5,12 @@ use crate::fastmap::FastMap;
 /// Cell size in degrees of latitude: 0.1° is about 11 km.
 const CELL_DEG: f64 = 0.1;
 
+/// Metres per degree assumed when a radius is turned into degrees: below
+/// the 110,574 m of a degree of latitude at the equator (the shortest) and
+/// the 111,319 m of a degree of longitude at the equator (scaled by the
+/// cosine of the latitude), so a radius in degrees is never too small.
+const METRES_PER_DEG: f64 = 110_000.0;
+
 /// One vessel's latest position in the grid.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GridEntry {
@@ -71,16 +77,34 @@ impl CellGrid {
         v.push(e);
     }
 
-    /// Calls `f` with every vessel whose latest position is within about
-    /// `radius_deg_lat` degrees of latitude (converted to cells) of the point.
+    /// Calls `f` with every vessel whose latest position may lie within
+    /// `radius_m` of the point, cell by cell (rows south to north, columns
+    /// west to east, each cell's vessels in the order they arrived there).
     /// Callers filter by exact distance and by time.
+    ///
+    /// Only cells that can hold such a position are visited: the point's
+    /// latitude and longitude give or take the radius, in degrees of at
+    /// least [`METRES_PER_DEG`] (fewer metres than any degree of latitude,
+    /// or of longitude times the cosine of the latitude, on the WGS84
+    /// ellipsoid). A 500 m query so looks at 2-4 cells instead of 15.
     pub fn around(&self, lat: f64, lon: f64, radius_m: f64, mut f: impl FnMut(&GridEntry)) {
         let (row, _) = cell_of(lat, lon);
         let span = (radius_m / 111_000.0 / CELL_DEG).ceil() as i32;
-        for r in row - span..=row + span {
+        let dlat = radius_m / METRES_PER_DEG;
+        // The widest longitude span is at the latitude furthest from the
+        // equator; near the poles every column of the rows is visited.
+        let far_lat = (lat.abs() + dlat).min(90.0);
+        let dlon = if far_lat < 89.0 { dlat / far_lat.to_radians().cos() } else { f64::INFINITY };
+        let rows = (((lat - dlat) / CELL_DEG).floor() as i32).max(row - span)..=(((lat + dlat) / CELL_DEG).floor() as i32).min(row + span);
+        for r in rows {
             let scale = (r as f64 * CELL_DEG).to_radians().cos().max(0.05);
             let col = (lon * scale / CELL_DEG).floor() as i32;
-            for c in col - span - 1..=col + span + 1 {
+            let (mut c0, mut c1) = (col - span - 1, col + span + 1);
+            if dlon.is_finite() {
+                c0 = c0.max(((lon - dlon) * scale / CELL_DEG).floor() as i32);
+                c1 = c1.min(((lon + dlon) * scale / CELL_DEG).floor() as i32);
+            }
+            for c in c0..=c1 {
                 if let Some(v) = self.cells.get(&(r, c)) {
                     v.iter().for_each(&mut f);
                 }
@@ -157,6 +181,49 @@ mod tests {
             }
         }
         assert_eq!(g.len(), plain.len());
+    }
+
+    /// Flat-earth distance on the WGS84 radii of curvature (the detectors'
+    /// `distance_m`).
+    fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+        let phi = ((lat1 + lat2) / 2.0).to_radians();
+        let w = (1.0 - 6.694_379_990_14e-3 * phi.sin().powi(2)).sqrt();
+        let (m, n) = (6_378_137.0 * (1.0 - 6.694_379_990_14e-3) / (w * w * w), 6_378_137.0 / w);
+        ((lat2 - lat1).to_radians() * m).hypot((lon2 - lon1).to_radians() * n * phi.cos())
+    }
+
+    /// Every vessel within the radius is visited, at every latitude, for
+    /// the radii the detectors use (encounters 500 m, gap coverage 10 km).
+    #[test]
+    fn visits_every_vessel_within_the_radius() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for &(lat0, radius) in &[(0.0, 500.0), (55.6, 500.0), (59.9, 10_000.0), (-33.0, 2_000.0), (78.2, 500.0), (84.0, 10_000.0), (89.5, 500.0)] {
+            let mut g = CellGrid::new();
+            let spread = 3.0 * radius / 110_000.0;
+            let mut pts = Vec::new();
+            for i in 0..3_000u32 {
+                let lat = (lat0 + (rnd() - 0.5) * 2.0 * spread).clamp(-89.99, 89.99);
+                let lon = 10.0 + (rnd() - 0.5) * 2.0 * spread / lat0.to_radians().cos().max(0.01);
+                g.update(GridEntry { mmsi: i, time_ms: 0, lat, lon, sog: None });
+                pts.push((i, lat, lon));
+            }
+            for _ in 0..200 {
+                let (_, qlat, qlon) = pts[(rnd() * pts.len() as f64) as usize];
+                let mut got = Vec::new();
+                g.around(qlat, qlon, radius, |e| got.push(e.mmsi));
+                for &(m, lat, lon) in &pts {
+                    if distance_m(qlat, qlon, lat, lon) <= radius {
+                        assert!(got.contains(&m), "{m} at {lat},{lon} within {radius} m of {qlat},{qlon} not visited");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
