@@ -37,12 +37,19 @@ impl<T: Default> PerVessel<T> {
     /// room for 8,192).
     #[cold]
     fn grow_to(&mut self, len: usize) {
-        let cap = self.items.capacity();
-        if len > cap {
-            let target = len.max(cap + cap / 4 + 16);
-            self.items.reserve_exact(target - self.items.len());
-        }
+        reserve_by_quarters(&mut self.items, len);
         self.items.resize_with(len, T::default);
+    }
+}
+
+/// Makes room in a per-vessel table for `len` items, growing it by a
+/// quarter (and 16) at a time instead of doubling: the tracker's vessel
+/// records and every [`PerVessel`] table.
+pub(crate) fn reserve_by_quarters<T>(v: &mut Vec<T>, len: usize) {
+    let cap = v.capacity();
+    if len > cap {
+        let target = len.max(cap + cap / 4 + 16);
+        v.reserve_exact(target - v.len());
     }
 }
 

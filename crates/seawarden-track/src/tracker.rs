@@ -101,6 +101,7 @@ impl Tracker {
         let n = self.vessels.len();
         let slot = *self.slots.entry(mmsi).or_insert(n as u32) as usize;
         if slot == n {
+            crate::slots::reserve_by_quarters(&mut self.vessels, n + 1);
             self.vessels.push(Vessel::new(mmsi, class, time_ms, self.config.track_capacity));
         }
         slot
@@ -245,6 +246,18 @@ mod tests {
         assert_eq!(t.vessels().map(|v| v.mmsi).collect::<Vec<_>>(), [230_000_003, 219_000_000, 257_000_000]);
         assert_eq!(t.vessel_at(1).map(|v| v.mmsi), Some(219_000_000));
         assert!(t.vessel_at(3).is_none());
+    }
+
+    /// The vessel table grows by a quarter, not by doubling: 5,000 vessels
+    /// are not held in room for 8,192.
+    #[test]
+    fn vessel_table_grows_by_a_quarter() {
+        let mut t = Tracker::new(TrackerConfig::default());
+        for i in 0..5_000u32 {
+            t.apply(&pos(230_000_000 + i, i as i64 * 1000, 59.8, 24.8, i as u64), |_, _| false);
+        }
+        assert_eq!(t.len(), 5_000);
+        assert!(t.vessels.capacity() <= 5_000 * 5 / 4 + 16, "capacity {}", t.vessels.capacity());
     }
 
     #[test]
