@@ -109,7 +109,8 @@ impl Default for Loitering {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnchorDrag {
-    /// The baseline is the median speed over this window before, seconds.
+    /// The baseline is the median speed over this window before, seconds
+    /// (at most 18 h: samples further back are not kept).
     pub baseline_window_s: i64,
     /// Minimum baseline (cruising) speed to judge a slowdown, knots.
     pub min_baseline_kn: f64,

@@ -20,13 +20,12 @@
 //! raises its score and emits an `update`. A ship that turns or speeds up
 //! before reaching the line ends the episode.
 
-use std::collections::VecDeque;
-
 use seawarden_track::PerVessel;
 
 use seawarden_track::PositionObs;
 use serde_json::json;
 
+use super::speed_history::SpeedHistory;
 use super::{ahead, duration_text, key_of, median};
 use crate::alert::{AlertKind, Factor};
 use crate::engine::{Cx, Place};
@@ -35,18 +34,22 @@ use crate::world::{angle_diff, distance_m, World};
 
 #[derive(Default)]
 struct State {
-    /// (time in Unix seconds, speed in tenths of a knot), one sample per two
-    /// minutes at most over the baseline window: 8 bytes each, at most 60
-    /// (under 0.5 KiB per ship).
-    history: VecDeque<(u32, u16)>,
-    /// When the slow, straight run began: time, course, position, baseline.
-    slow: Option<(i64, f32, f64, f64, f64)>,
+    /// One speed sample per two minutes at most over the baseline window:
+    /// 4 bytes each, at most 60 (a quarter KiB per ship).
+    history: SpeedHistory,
+    /// When the slow, straight run began: time, course, position, baseline
+    /// (boxed: few ships are ever in one, and this is kept for every ship).
+    slow: Option<Box<SlowStart>>,
     crossed: Vec<String>,
     key: u64,
     /// When the course line was last projected onto the corridors (at most
     /// once a minute), ms.
     looked_ms: i64,
 }
+
+/// When a slow, straight run began: time (ms), course, latitude, longitude,
+/// baseline speed (knots).
+type SlowStart = (i64, f32, f64, f64, f64);
 
 /// Per-vessel speed history and slowdowns.
 #[derive(Default)]
@@ -66,7 +69,7 @@ impl AnchorDrag {
         let (Some(sog), Some(cog)) = (p.sog, p.cog) else { return };
         let baseline_from = p.time_ms - cfg.baseline_window_s * 1000;
         let baseline_from = (baseline_from / 1000).max(0) as u32;
-        while st.history.front().is_some_and(|h| h.0 < baseline_from) {
+        while st.history.front_s().is_some_and(|t| t < baseline_from) {
             st.history.pop_front();
         }
         // At anchor, moored, aground, or not under command (a ship drifting
@@ -76,15 +79,15 @@ impl AnchorDrag {
         let mut key = EpisodeKey { kind: AlertKind::AnchorDrag, mmsi: p.mmsi, other: None, key: st.key };
         let record = |st: &mut State| {
             let now_s = (p.time_ms / 1000).max(0) as u32;
-            if st.history.back().is_none_or(|h| now_s.saturating_sub(h.0) >= 120) {
-                st.history.push_back((now_s, (sog * 10.0).round().clamp(0.0, 65_535.0) as u16));
+            if st.history.back_s().is_none_or(|t| now_s.saturating_sub(t) >= 120) {
+                st.history.push(now_s, (sog * 10.0).round().clamp(0.0, 65_535.0) as u16);
             }
         };
         // Most positions are far from any corridor: only the history is kept.
         // Away from corridors, a slowdown is looked for only when a speed
         // sample is due (every 2 minutes): cheap for the many ships far from
         // any cable, and early enough to time a drag that reaches one.
-        let sample_due = st.history.back().is_none_or(|h| ((p.time_ms / 1000).max(0) as u32).saturating_sub(h.0) >= 120);
+        let sample_due = st.history.back_s().is_none_or(|t| ((p.time_ms / 1000).max(0) as u32).saturating_sub(t) >= 120);
         if !in_corridor && st.slow.is_none() && (!sample_due || stopped) {
             record(st);
             return;
@@ -94,7 +97,7 @@ impl AnchorDrag {
         }
         // Baseline: cruising speeds before the slowdown (samples while slow are excluded).
         let baseline = {
-            let until = st.slow.map_or(u32::MAX, |s| (s.0 / 1000).max(0) as u32);
+            let until = st.slow.as_ref().map_or(u32::MAX, |s| (s.0 / 1000).max(0) as u32);
             let speeds = &mut self.scratch;
             speeds.clear();
             speeds.extend(st.history.iter().map(|h| (h.0, h.1 as f64 / 10.0)).filter(|h| h.0 < until && h.1 >= cfg.min_baseline_kn * 0.5).map(|h| h.1));
@@ -109,7 +112,7 @@ impl AnchorDrag {
         // ship already dragging its anchor when it reaches a cable (Eagle S)
         // is reported as it enters the corridor.
         if slow_now && !in_corridor {
-            let (since, course0, lat0, lon0, base) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
+            let (since, course0, lat0, lon0, base) = **st.slow.get_or_insert_with(|| Box::new((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0))));
             let turned = angle_diff(cog as f64, course0 as f64);
             if turned > cfg.max_course_change_deg {
                 st.slow = None;
@@ -150,7 +153,7 @@ impl AnchorDrag {
                 }
             }
         } else if slow_now && in_corridor {
-            let (since, course0, lat0, lon0, base) = *st.slow.get_or_insert((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0)));
+            let (since, course0, lat0, lon0, base) = **st.slow.get_or_insert_with(|| Box::new((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0))));
             if st.crossed.is_empty() && !cx.episodes.is_open(&key) {
                 st.key = key_of(cx.world.infra_id(place.infra[0].feature));
                 key.key = st.key;
@@ -208,7 +211,7 @@ impl AnchorDrag {
 impl AnchorDrag {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        self.state.table_bytes() + self.state.iter().map(|(_, s)| s.history.capacity() * std::mem::size_of::<(u32, u16)>() + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
+        self.state.table_bytes() + self.state.iter().map(|(_, s)| s.history.heap_bytes() + s.slow.as_ref().map_or(0, |_| std::mem::size_of::<SlowStart>()) + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
     }
 }
 

@@ -9,6 +9,7 @@ mod encounter;
 mod identity_change;
 mod loitering;
 mod repeated_crossing;
+mod speed_history;
 mod spoofing;
 mod zone_entry;
 
