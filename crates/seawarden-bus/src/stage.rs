@@ -435,7 +435,7 @@ impl<W: World> World for SharedWorld<W> {
     fn near_coast(&self, lat: f64, lon: f64, m: f64) -> bool {
         self.0.near_coast(lat, lon, m)
     }
-    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<seawarden_detect::PortRef> {
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<seawarden_detect::PortRef<'_>> {
         self.0.nearest_port(lat, lon, max_m)
     }
     fn watch(&self, mmsi: u32, imo: Option<u32>, name: &str) -> Option<seawarden_detect::WatchHit> {
