@@ -59,14 +59,25 @@ pub struct ServeArgs {
     /// Detector thresholds (TOML; see `docs/alerts.md`).
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
-    /// Keep the journal, alerts and uploads here, and resume from it after a
-    /// restart (default: nothing kept).
+    /// Keep everything in the store in this directory (journal of every
+    /// line, GeoParquet archive, alerts with their review state; see
+    /// docs/store.md), with uploads and investigations, and resume from it
+    /// after a restart (default: nothing kept).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Hours of journal kept for resuming (and for investigations); with
+    /// Hours of journal read again at a restart or a change of world (and,
+    /// without --data, of recent lines kept for investigations); with
     /// --bus, hours of observations read back from the bus at start.
     #[arg(long, default_value_t = 6, value_name = "HOURS")]
     journal_hours: u32,
+    /// With --data: days of journal and archive the store keeps (written to
+    /// its store.toml; 0 keeps everything; default: as the store says).
+    #[arg(long, value_name = "DAYS", requires = "data")]
+    retention_days: Option<u32>,
+    /// With --data: seconds between writes of buffered positions and static
+    /// reports to the archive (what DuckDB, export and investigate --data see).
+    #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    archive_flush_secs: u64,
     /// Without --data: MiB of recent input lines kept in memory for
     /// investigations (0: none; investigations then find nothing).
     #[arg(long, default_value_t = 256, value_name = "MIB")]
@@ -196,6 +207,8 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
     }
     c.data_dir = args.data.clone();
     c.journal_hours = args.journal_hours;
+    c.retention_days = args.retention_days;
+    c.archive_flush = std::time::Duration::from_secs(args.archive_flush_secs);
     c.memory_journal_bytes = args.memory_journal_mib.saturating_mul(1 << 20);
     c.webhooks = args.webhook.clone();
     c.alerts_jsonl = args.alerts_jsonl.clone();

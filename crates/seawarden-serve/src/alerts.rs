@@ -1,21 +1,23 @@
 //! The alert book: the latest event of every episode, its state
-//! (open/acknowledged) and comments, kept on disk as two JSON Lines files so
-//! that a restart neither loses nor repeats an alert.
+//! (open/acknowledged) and comments, kept in the store's database
+//! (`seawarden-store`, `--data DIR`) so that a restart neither loses nor
+//! repeats an alert:
 //!
-//! - `alerts.jsonl`: every alert event delivered, as `docs/alerts.md` shows it.
-//! - `alert-actions.jsonl`: acknowledgements and comments.
+//! - `alert_events`: every alert event delivered, as `docs/alerts.md` shows
+//!   it (and `alerts`, the latest event of each episode, which `seawarden
+//!   export` and `seawarden investigate --data` read);
+//! - `alert_actions`: acknowledgements and comments.
 //!
 //! An event is known by its episode id, its `event` and its `end` time: the
 //! pipeline gives the same ids for the same input, so events re-raised while
 //! the journal is re-read after a restart are recognised and not delivered
-//! again.
+//! again. An event is stored before it is delivered.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
+use seawarden_store::{AlertAction, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -108,11 +110,10 @@ pub struct Book {
     entries: HashMap<String, Entry>,
     seen: HashSet<u64>,
     seq: u64,
-    events_file: Option<BufWriter<File>>,
-    actions_file: Option<BufWriter<File>>,
+    store: Option<Store>,
     /// Events recognised as already delivered (journal re-reads).
     pub suppressed: u64,
-    /// Lines of the persisted files that could not be read.
+    /// Stored events and actions that could not be read.
     pub unreadable: u64,
 }
 
@@ -130,10 +131,6 @@ fn event_key(id: &str, event: &str, end: &str) -> u64 {
     h
 }
 
-fn now_rfc3339() -> String {
-    crate::rfc3339(crate::now_ms())
-}
-
 impl Book {
     /// An empty book that keeps nothing on disk.
     pub fn in_memory() -> Book {
@@ -141,61 +138,53 @@ impl Book {
             entries: HashMap::new(),
             seen: HashSet::new(),
             seq: 0,
-            events_file: None,
-            actions_file: None,
+            store: None,
             suppressed: 0,
             unreadable: 0,
         }
     }
 
-    /// Opens (creating) the book in `dir`, reading what is there.
+    /// Opens (creating) the book in the store in `dir`, reading what is there.
     pub fn open(dir: &Path) -> Result<Book> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let store =
+            Store::open(dir).with_context(|| format!("cannot open the store {}", dir.display()))?;
         let mut book = Book::in_memory();
-        let events = dir.join("alerts.jsonl");
-        let actions = dir.join("alert-actions.jsonl");
-        for line in read_lines(&events)? {
-            match serde_json::from_str::<Value>(&line) {
+        let read = |e| format!("cannot read the alerts of the store {}: {e}", dir.display());
+        for json in store.alert_events().map_err(|e| anyhow::anyhow!(read(e)))? {
+            match serde_json::from_str::<Value>(&json) {
                 Ok(Value::Object(m)) => {
                     book.apply_event(m);
                 }
                 _ => book.unreadable += 1,
             }
         }
-        for line in read_lines(&actions)? {
-            match serde_json::from_str::<Value>(&line) {
-                Ok(Value::Object(m)) => {
-                    if !book.apply_action(&m) {
-                        book.unreadable += 1;
-                    }
-                }
-                _ => book.unreadable += 1,
+        for a in store.alert_actions().map_err(|e| anyhow::anyhow!(read(e)))? {
+            if !book.apply_action(&a) {
+                book.unreadable += 1;
             }
         }
         if book.unreadable > 0 {
             eprintln!(
-                "seawarden serve: {} unreadable lines in {} and {} skipped",
+                "seawarden serve: {} unreadable alert events or actions in {} skipped",
                 book.unreadable,
-                events.display(),
-                actions.display()
+                dir.display()
             );
         }
-        book.events_file = Some(append(&events)?);
-        book.actions_file = Some(append(&actions)?);
+        book.store = Some(store);
         Ok(book)
     }
 
-    /// Records an alert event; `false` if it was delivered before (and is
-    /// then neither stored nor to be delivered again).
+    /// Records an alert event (in the store first, with `--data`); `false`
+    /// if it was delivered before (and is then neither stored nor to be
+    /// delivered again).
     pub fn record(&mut self, alert: &Map<String, Value>) -> bool {
         if !self.apply_event(alert.clone()) {
             self.suppressed += 1;
             return false;
         }
-        if let Some(f) = &mut self.events_file {
-            let line = serde_json::to_string(alert).unwrap_or_default();
-            if let Err(e) = writeln!(f, "{line}") {
-                eprintln!("seawarden serve: cannot write alerts.jsonl: {e}");
+        if let Some(s) = &mut self.store {
+            if let Err(e) = s.record_alert_event(alert) {
+                eprintln!("seawarden serve: cannot store an alert event: {e}");
             }
         }
         true
@@ -235,65 +224,54 @@ impl Book {
         true
     }
 
-    fn apply_action(&mut self, m: &Map<String, Value>) -> bool {
-        let (Some(id), Some(action)) = (
-            m.get("id").and_then(Value::as_str),
-            m.get("action").and_then(Value::as_str),
-        ) else {
+    fn apply_action(&mut self, a: &AlertAction) -> bool {
+        let Some(e) = self.entries.get_mut(&a.id) else {
             return false;
         };
-        let by = m
-            .get("by")
-            .and_then(Value::as_str)
-            .unwrap_or("anonymous")
-            .to_string();
-        let time = m
-            .get("time")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let Some(e) = self.entries.get_mut(id) else {
-            return false;
-        };
-        match action {
+        match a.action.as_str() {
             "ack" => {
                 e.state = State::Acknowledged;
-                e.acknowledged_by = Some(by);
+                e.acknowledged_by = Some(a.author.clone());
             }
-            "comment" => {
-                let text = m
-                    .get("text")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                e.comments.push(Comment {
-                    author: by,
-                    time,
-                    text,
-                });
-            }
+            "comment" => e.comments.push(Comment {
+                author: a.author.clone(),
+                time: crate::rfc3339(a.time_ms),
+                text: a.text.clone().unwrap_or_default(),
+            }),
             _ => return false,
         }
         true
     }
 
-    fn write_action(&mut self, m: Map<String, Value>) -> Result<()> {
-        if let Some(f) = &mut self.actions_file {
-            writeln!(f, "{}", Value::Object(m)).context("cannot write alert-actions.jsonl")?;
-            f.flush().context("cannot write alert-actions.jsonl")?;
+    /// Applies and stores a review action; the episode as the API shows it.
+    fn act(
+        &mut self,
+        id: &str,
+        action: &str,
+        by: &str,
+        text: Option<&str>,
+    ) -> Result<Result<Value, ActionError>> {
+        if !self.entries.contains_key(id) {
+            return Ok(Err(ActionError::NotFound));
         }
-        Ok(())
+        let a = AlertAction {
+            id: id.to_string(),
+            action: action.to_string(),
+            author: by.to_string(),
+            time_ms: crate::now_ms(),
+            text: text.map(str::to_string),
+        };
+        if let Some(s) = &mut self.store {
+            s.record_alert_action(&a)
+                .with_context(|| format!("cannot store the {action} of alert {id}"))?;
+        }
+        self.apply_action(&a);
+        Ok(Ok(self.entries[id].to_json()))
     }
 
     /// Acknowledges an alert.
     pub fn acknowledge(&mut self, id: &str, by: &str) -> Result<Result<Value, ActionError>> {
-        if !self.entries.contains_key(id) {
-            return Ok(Err(ActionError::NotFound));
-        }
-        let m = action(id, "ack", by, None);
-        self.apply_action(&m);
-        self.write_action(m)?;
-        Ok(Ok(self.entries[id].to_json()))
+        self.act(id, "ack", by, None)
     }
 
     /// Adds a comment to an alert.
@@ -303,22 +281,7 @@ impl Book {
         by: &str,
         text: &str,
     ) -> Result<Result<Value, ActionError>> {
-        if !self.entries.contains_key(id) {
-            return Ok(Err(ActionError::NotFound));
-        }
-        let m = action(id, "comment", by, Some(text));
-        self.apply_action(&m);
-        self.write_action(m)?;
-        Ok(Ok(self.entries[id].to_json()))
-    }
-
-    /// Flushes the events file.
-    pub fn flush(&mut self) {
-        if let Some(f) = &mut self.events_file {
-            if let Err(e) = f.flush() {
-                eprintln!("seawarden serve: cannot write alerts.jsonl: {e}");
-            }
-        }
+        self.act(id, "comment", by, Some(text))
     }
 
     /// One episode.
@@ -358,51 +321,13 @@ impl Book {
     }
 }
 
-fn action(id: &str, action: &str, by: &str, text: Option<&str>) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("id".into(), id.into());
-    m.insert("action".into(), action.into());
-    m.insert("by".into(), by.into());
-    m.insert("time".into(), now_rfc3339().into());
-    if let Some(t) = text {
-        m.insert("text".into(), t.into());
-    }
-    m
-}
-
-fn read_lines(path: &Path) -> Result<Vec<String>> {
-    match File::open(path) {
-        Ok(f) => {
-            let mut v = Vec::new();
-            for line in BufReader::new(f).split(b'\n') {
-                let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-                if !line.is_empty() {
-                    // A line cut short by a crash is not valid JSON and is skipped.
-                    v.push(String::from_utf8_lossy(&line).into_owned());
-                }
-            }
-            Ok(v)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
-}
-
-fn append(path: &PathBuf) -> Result<BufWriter<File>> {
-    let f = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    Ok(BufWriter::new(f))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn alert(id: &str, event: &str, end: &str) -> Map<String, Value> {
-        let v = serde_json::json!({"id": id, "kind": "loitering", "event": event, "mmsi": 257000000, "end": end});
+        let v = serde_json::json!({"id": id, "kind": "loitering", "event": event, "mmsi": 257000000,
+            "start": "2024-01-01T00:00:00Z", "end": end, "lat": 60.0, "lon": 5.0, "score": 10, "summary": "loitering"});
         v.as_object().unwrap().clone()
     }
 
@@ -422,7 +347,6 @@ mod tests {
                 b.acknowledge("zzz", "ana").unwrap(),
                 Err(ActionError::NotFound)
             );
-            b.flush();
         }
         let mut b = Book::open(&dir).unwrap();
         assert_eq!(b.len(), 2);
@@ -447,6 +371,11 @@ mod tests {
             ..Filter::default()
         });
         assert_eq!(since.len(), 1);
+        // The store's alert table holds each episode's latest event.
+        let store = Store::open(&dir).unwrap();
+        let stored = store.alerts(&Default::default()).unwrap();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored.iter().find(|a| a.id == "a").unwrap().event, "end");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -3,16 +3,15 @@
 //! bounded channel; it answers the API's vessel queries between batches,
 //! publishes positions and alerts, and writes the journal.
 //!
-//! Write-ahead journal (with `--data`): every batch is appended to
-//! `journal/journal-<ms>.log` before it is processed, and so is every clock
-//! tick (`#tick <ms>`). After a restart (or a change of infrastructure or
-//! watchlists) the journal is read again through a fresh pipeline, which
-//! rebuilds the tracks and re-raises the same alert ids; events already in
-//! the alert book are recognised and not delivered again, events that had
-//! not been delivered are. Segments older than `--journal-hours` are deleted.
+//! With `--data` (the store, `persist.rs`): every batch is appended to the
+//! store's journal before it is processed, and so is every clock tick; the
+//! observations go to the archive thread. After a restart (or a change of
+//! infrastructure or watchlists) the last `--journal-hours` of the journal
+//! are read again through a fresh pipeline, which rebuilds the tracks and
+//! re-raises the same alert ids; events already in the alert book are
+//! recognised and not delivered again, events that had not been delivered
+//! are.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -27,7 +26,7 @@ use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::sinks::Sinks;
-use crate::{BBox, Shared};
+use crate::{persist, BBox, Shared};
 
 /// Work for the pipeline thread, in arrival order.
 pub(crate) enum Input {
@@ -160,110 +159,21 @@ pub(crate) struct PosItem {
     pub json: Box<str>,
 }
 
-/// The journal of input lines and ticks.
-struct Journal {
-    dir: PathBuf,
-    file: Option<BufWriter<File>>,
-    segment_started_ms: i64,
-    keep_ms: i64,
-}
-
-const SEGMENT_MS: i64 = 3_600_000;
-
 /// Positions are published to the stream at most this often.
 const PUBLISH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-
-impl Journal {
-    fn open(dir: PathBuf, keep_hours: u32) -> std::io::Result<Journal> {
-        std::fs::create_dir_all(&dir)?;
-        Ok(Journal {
-            dir,
-            file: None,
-            segment_started_ms: 0,
-            keep_ms: keep_hours as i64 * 3_600_000,
-        })
-    }
-
-    /// Segments oldest first.
-    fn segments(dir: &Path) -> Vec<PathBuf> {
-        let mut v: Vec<(i64, PathBuf)> = std::fs::read_dir(dir)
-            .map(|d| {
-                d.flatten()
-                    .filter_map(|e| {
-                        let name = e.file_name().to_string_lossy().into_owned();
-                        let ms: i64 = name
-                            .strip_prefix("journal-")?
-                            .strip_suffix(".log")?
-                            .parse()
-                            .ok()?;
-                        Some((ms, e.path()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v.into_iter().map(|(_, p)| p).collect()
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let now = crate::now_ms();
-        if self.file.is_none() || now - self.segment_started_ms >= SEGMENT_MS {
-            self.rotate(now);
-        }
-        if let Some(f) = &mut self.file {
-            if let Err(e) = f.write_all(bytes) {
-                eprintln!("seawarden serve: cannot write the journal: {e}");
-                self.file = None;
-            }
-        }
-    }
-
-    fn flush(&mut self) {
-        if let Some(f) = &mut self.file {
-            if let Err(e) = f.flush() {
-                eprintln!("seawarden serve: cannot write the journal: {e}");
-            }
-        }
-    }
-
-    fn rotate(&mut self, now: i64) {
-        self.flush();
-        let path = self.dir.join(format!("journal-{now}.log"));
-        match OpenOptions::new().create(true).append(true).open(&path) {
-            Ok(f) => {
-                self.file = Some(BufWriter::with_capacity(1 << 16, f));
-                self.segment_started_ms = now;
-            }
-            Err(e) => {
-                eprintln!("seawarden serve: cannot open {}: {e}", path.display());
-                self.file = None;
-            }
-        }
-        for old in Journal::segments(&self.dir) {
-            let ms: i64 = old
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| {
-                    n.strip_prefix("journal-")?
-                        .strip_suffix(".log")?
-                        .parse()
-                        .ok()
-                })
-                .unwrap_or(now);
-            // A segment holds up to an hour after its name's time.
-            if ms + SEGMENT_MS < now - self.keep_ms {
-                let _ = std::fs::remove_file(&old);
-            }
-        }
-    }
-}
 
 /// What the pipeline thread needs to start.
 pub(crate) struct EngineSetup {
     pub config: Config,
     pub reorder_window_ms: i64,
-    pub journal_dir: Option<PathBuf>,
+    /// The store (`--data`).
+    pub data_dir: Option<PathBuf>,
+    /// Hours of journal read again at start and after a change of world.
     pub journal_hours: u32,
+    /// How often the archive is written.
+    pub archive_flush: std::time::Duration,
+    /// The store's retention to set, days.
+    pub retention_days: Option<u32>,
     pub sinks: Sinks,
     /// Reading a bus: vessels come from its observations, alerts from its
     /// alert events; the local detectors get nothing.
@@ -295,8 +205,10 @@ pub(crate) fn run(
     let EngineSetup {
         config,
         reorder_window_ms,
-        journal_dir,
+        data_dir,
         journal_hours,
+        archive_flush,
+        retention_days,
         mut sinks,
         bus,
     } = setup;
@@ -308,24 +220,31 @@ pub(crate) fn run(
         data_ms: None,
         at: Instant::now(),
     };
-    if let Some(dir) = &journal_dir {
+    let mut journal = None;
+    let mut archiver = None;
+    if let Some(dir) = &data_dir {
         let started = Instant::now();
-        let (lines, delivered) =
-            replay_journal(&shared, &mut pipeline, &mut clock, dir, &mut sinks);
+        let (lines, delivered) = replay_journal(
+            &shared,
+            &mut pipeline,
+            &mut clock,
+            dir,
+            journal_hours,
+            &mut sinks,
+        );
         if lines > 0 {
             eprintln!("seawarden serve: re-read {lines} journal lines in {:.1} s; {delivered} alert events not delivered before were delivered", started.elapsed().as_secs_f64());
         }
-    }
-    let mut journal = journal_dir.and_then(|d| match Journal::open(d.clone(), journal_hours) {
-        Ok(j) => Some(j),
-        Err(e) => {
-            eprintln!(
-                "seawarden serve: cannot open the journal in {}: {e}; running without one",
-                d.display()
-            );
-            None
+        match persist::JournalSink::open(dir) {
+            Ok(j) => journal = Some(j),
+            Err(e) => eprintln!("seawarden serve: {e:#}; running without a journal"),
         }
-    });
+        match persist::Archiver::start(dir, archive_flush, retention_days) {
+            Ok(a) => archiver = Some(a),
+            Err(e) => eprintln!("seawarden serve: {e:#}; running without an archive"),
+        }
+    }
+    let mut observed: Vec<Observation> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     let mut last_stats = Instant::now();
     let mut last_publish = Instant::now();
@@ -333,12 +252,21 @@ pub(crate) fn run(
         match input {
             Input::Lines(batch) => {
                 if let Some(j) = &mut journal {
-                    j.write(&batch);
-                    j.flush();
+                    j.write_batch(&batch);
                 }
                 let received = Instant::now();
-                feed_batch(&mut pipeline, &batch, &mut clock, &mut touched);
+                let keep = archiver.as_ref().map(|_| &mut observed);
+                feed_batch(&mut pipeline, &batch, &mut clock, &mut touched, keep);
                 deliver(&shared, &mut pipeline, &mut sinks, Some(received));
+                if let Some(a) = &archiver {
+                    let dropped = a.send(std::mem::take(&mut observed));
+                    if dropped > 0 {
+                        shared
+                            .metrics
+                            .archive_dropped
+                            .fetch_add(dropped, Ordering::Relaxed);
+                    }
+                }
                 if journal.is_none() {
                     // Kept for investigations instead.
                     if let Some(recent) = &shared.recent {
@@ -365,8 +293,7 @@ pub(crate) fn run(
                 publish_due(&shared, tracker_of(&pipeline, &bus_tracker), &mut touched, &mut last_publish, std::time::Duration::ZERO);
                 if let Some(t) = clock.now() {
                     if let Some(j) = &mut journal {
-                        j.write(format!("#tick {t}\n").as_bytes());
-                        j.flush();
+                        j.write_tick(t);
                     }
                     pipeline.advance(t);
                     deliver(&shared, &mut pipeline, &mut sinks, None);
@@ -409,9 +336,15 @@ pub(crate) fn run(
                             data_ms: None,
                             at: Instant::now(),
                         };
-                        if let Some(j) = &journal {
-                            let dir = j.dir.clone();
-                            replay_journal(&shared, &mut fresh, &mut fresh_clock, &dir, &mut sinks);
+                        if let Some(dir) = &data_dir {
+                            replay_journal(
+                                &shared,
+                                &mut fresh,
+                                &mut fresh_clock,
+                                dir,
+                                journal_hours,
+                                &mut sinks,
+                            );
                         }
                         pipeline = fresh;
                         if fresh_clock.data_ms.is_some() {
@@ -436,20 +369,20 @@ pub(crate) fn run(
     if let Some(j) = &mut journal {
         j.flush();
     }
+    // Writes what the archive buffers and waits for its thread.
+    drop(archiver);
     sinks.flush();
-    shared
-        .book
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .flush();
 }
 
-/// The journal's segments in `dir`, oldest first.
-pub(crate) fn journal_segments(dir: &Path) -> Vec<PathBuf> {
-    Journal::segments(dir)
-}
-
-fn feed_batch(pipeline: &mut Pipeline, batch: &[u8], clock: &mut Clock, touched: &mut Vec<u32>) {
+/// Feeds a batch of lines; observations are also collected into `keep`
+/// when given (for the archive).
+fn feed_batch(
+    pipeline: &mut Pipeline,
+    batch: &[u8],
+    clock: &mut Clock,
+    touched: &mut Vec<u32>,
+    mut keep: Option<&mut Vec<Observation>>,
+) {
     let mut newest = clock.data_ms;
     for line in batch.split(|&b| b == b'\n') {
         if line.is_empty() {
@@ -458,6 +391,9 @@ fn feed_batch(pipeline: &mut Pipeline, batch: &[u8], clock: &mut Clock, touched:
         pipeline.feed_line(line, &mut |o| {
             if let Observation::Position(p) = o {
                 touched.push(p.mmsi);
+            }
+            if let Some(k) = keep.as_deref_mut() {
+                k.push(*o);
             }
             let t = o.time_ms();
             if newest.is_none_or(|n| t > n) {
@@ -575,47 +511,43 @@ fn deliver_events(
             .unwrap_or(Value::Object(m.clone()));
         sinks.deliver(shared, &m, state, received);
     }
-    book.flush();
     sinks.flush();
 }
 
+/// Reads the last `hours` of the journal of the store in `dir` again
+/// through `pipeline`; returns the lines read and the alert events
+/// delivered (those not delivered before).
 fn replay_journal(
     shared: &Shared,
     pipeline: &mut Pipeline,
     clock: &mut Clock,
     dir: &Path,
+    hours: u32,
     sinks: &mut Sinks,
 ) -> (u64, u64) {
     let before = shared.metrics.alert_events.load(Ordering::Relaxed);
     let mut lines = 0u64;
     let mut touched = Vec::new();
-    for seg in Journal::segments(dir) {
-        let f = match File::open(&seg) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("seawarden serve: cannot read {}: {e}", seg.display());
-                continue;
+    let mut line_buf = Vec::new();
+    let read = persist::replay(dir, hours, |r| {
+        match r {
+            persist::Replayed::Tick(t) => pipeline.advance(t),
+            persist::Replayed::Line(line) => {
+                lines += 1;
+                line_buf.clear();
+                line_buf.extend_from_slice(line);
+                line_buf.push(b'\n');
+                feed_batch(pipeline, &line_buf, clock, &mut touched, None);
+                touched.clear();
             }
-        };
-        for line in BufReader::new(f).split(b'\n') {
-            let Ok(line) = line else { break };
-            if let Some(t) = line.strip_prefix(b"#tick ") {
-                if let Some(t) = std::str::from_utf8(t)
-                    .ok()
-                    .and_then(|s| s.parse::<i64>().ok())
-                {
-                    pipeline.advance(t);
-                    deliver(shared, pipeline, sinks, None);
-                }
-                continue;
-            }
-            lines += 1;
-            let mut l = line;
-            l.push(b'\n');
-            feed_batch(pipeline, &l, clock, &mut touched);
-            touched.clear();
-            deliver(shared, pipeline, sinks, None);
         }
+        deliver(shared, pipeline, sinks, None);
+    });
+    if let Err(e) = read {
+        eprintln!(
+            "seawarden serve: cannot read the journal of {}: {e:#}",
+            dir.display()
+        );
     }
     (
         lines,

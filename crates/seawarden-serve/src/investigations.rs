@@ -1,7 +1,8 @@
 //! Investigations (`/api/investigations`): `seawarden-investigate` run over
 //! what the server has received.
 //!
-//! The raw lines come from the journal (`--data`: its segments on disk) or,
+//! The raw lines come from the store's journal (`--data`: only the blocks
+//! whose receive times overlap the window and its context are read) or,
 //! without `--data`, from the recent lines the pipeline thread keeps in
 //! memory ([`Recent`]). They are decoded again into tracks
 //! ([`TrackBuilder`], as `seawarden investigate --input` does), with the
@@ -16,7 +17,6 @@
 //! in memory.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -106,7 +106,7 @@ impl Recent {
 /// Where the raw lines are.
 #[derive(Clone)]
 pub(crate) enum LineSource {
-    /// The journal's segments (`journal-<ms>.log`, `#tick` lines skipped).
+    /// The store's journal directory (tick records skipped).
     Journal(PathBuf),
     /// The in-memory recent lines.
     Memory(Arc<Recent>),
@@ -623,42 +623,33 @@ fn feed_lines(bytes: &[u8], tracks: &mut TrackBuilder, lines: &mut u64) -> usize
     end
 }
 
-/// Reads the raw lines into tracks and records what was read.
+/// Reads the raw lines received in `[from_ms, to_ms]` into tracks and
+/// records what was read.
 fn read_lines(
     source: &LineSource,
+    (from_ms, to_ms): (i64, i64),
     tracks: &mut TrackBuilder,
     custody: &mut Custody,
 ) -> Result<u64, String> {
     let mut lines = 0u64;
     match source {
         LineSource::Journal(dir) => {
-            for seg in crate::engine::journal_segments(dir) {
-                // A segment may be deleted (rotation) while this runs.
-                let Ok(f) = std::fs::File::open(&seg) else {
-                    continue;
-                };
-                let mut reader = BufReader::with_capacity(1 << 20, f);
-                let mut hash = Sha256::new();
-                let mut total = 0u64;
-                let mut line = Vec::new();
-                loop {
-                    line.clear();
-                    match reader.read_until(b'\n', &mut line) {
-                        Ok(0) => break,
-                        Ok(_) if line.last() != Some(&b'\n') => break, // being written
-                        Ok(n) => {
-                            hash.update(&line);
-                            total += n as u64;
-                            feed_lines(&line, tracks, &mut lines);
-                        }
-                        Err(e) => return Err(format!("cannot read {}: {e}", seg.display())),
-                    }
+            let read = seawarden_store::journal::read_window(dir, from_ms, to_ms.saturating_add(1), |_, src, line| {
+                if src != crate::persist::TICK_SOURCE {
+                    lines += 1;
+                    tracks.feed(line);
                 }
+            })
+            .map_err(|e| format!("cannot read the journal: {e}"))?;
+            for seg in read.segments.iter().filter(|s| s.blocks_read > 0) {
                 custody.inputs.push(InputFile {
-                    role: "journal segment (bytes read)".into(),
-                    path: seg.to_string_lossy().into_owned(),
-                    bytes: total,
-                    sha256: hex(&hash.finalize()),
+                    role: format!(
+                        "journal segment ({} blocks in the window read, {} skipped)",
+                        seg.blocks_read, seg.blocks_skipped
+                    ),
+                    path: seg.path.to_string_lossy().into_owned(),
+                    bytes: seg.bytes_read,
+                    sha256: hex(&seg.sha256),
                 });
             }
         }
@@ -757,11 +748,12 @@ fn run(job: Job, target: Target, infra_files: Vec<String>) -> Result<Outcome, St
     }
     let q = &request.query;
     let margin = (request.context_hours * 3_600_000.0) as i64;
-    let mut tracks = TrackBuilder::new(
+    let range = (
         q.from_ms.saturating_sub(margin),
         q.to_ms.saturating_add(margin),
     );
-    let lines = read_lines(&source, &mut tracks, &mut custody)?;
+    let mut tracks = TrackBuilder::new(range.0, range.1);
+    let lines = read_lines(&source, range, &mut tracks, &mut custody)?;
     let (positions, statics) = tracks.finish();
     let params = Params::default();
     let ctx = Context {

@@ -6,10 +6,11 @@
 //!
 //! ```text
 //!  sources (tokio tasks)          pipeline thread (std)            API (axum)
-//!  tcp / udp / listen-tcp ──┐     journal (write-ahead)            /api/...  ◄── Control (queries)
+//!  tcp / udp / listen-tcp ──┐     store journal (write-ahead)      /api/...  ◄── Control (queries)
 //!  follow / demo            ├──►  Pipeline: decode, reorder,  ──►  broadcast: positions, alerts ──► WebSocket clients
-//!   (Framer: check, stamp)  │     track, detect                    alert book (alerts.jsonl)
+//!   (Framer: check, stamp)  │     track, detect                    alert book (store database)
 //!   bounded channel ────────┘     every second: Tick               sinks: JSONL file, webhooks (own tasks)
+//!                                 ──► archive thread: GeoParquet, vessel table (store)
 //! ```
 //!
 //! One pipeline thread owns all tracking and detection state, so nothing in
@@ -40,6 +41,7 @@ mod infra;
 mod investigations;
 pub mod lines;
 mod metrics;
+mod persist;
 mod sinks;
 pub mod sources;
 mod tls;
@@ -92,11 +94,19 @@ pub struct ServeConfig {
     pub world: WorldSpec,
     /// Detector thresholds.
     pub detect: seawarden_detect::Config,
-    /// Where the journal, the alert book and uploads are kept; `None` keeps
-    /// everything in memory (lost at exit).
+    /// The store (`seawarden-store`: journal, archive, alerts) and the
+    /// uploads and investigations; `None` keeps everything in memory (lost
+    /// at exit).
     pub data_dir: Option<PathBuf>,
-    /// Journal kept for restarts, hours.
+    /// Hours of journal read again at a restart or a change of world (and,
+    /// without `data_dir`, of recent lines kept for investigations).
     pub journal_hours: u32,
+    /// With `data_dir`: sets the store's retention (`retention_days` in its
+    /// `store.toml`; 0 keeps everything); `None` leaves it as it is.
+    pub retention_days: Option<u32>,
+    /// With `data_dir`: how often buffered positions and static reports are
+    /// written to the archive.
+    pub archive_flush: Duration,
     /// Webhook URLs (http or https) that receive each alert event as a JSON POST.
     pub webhooks: Vec<String>,
     /// A JSON Lines file that receives each alert event.
@@ -125,6 +135,8 @@ impl Default for ServeConfig {
             detect: seawarden_detect::Config::default(),
             data_dir: None,
             journal_hours: 6,
+            retention_days: None,
+            archive_flush: Duration::from_secs(300),
             webhooks: Vec::new(),
             alerts_jsonl: None,
             tokens: Vec::new(),
@@ -382,11 +394,12 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
     let setup = EngineSetup {
         config: config.detect.clone(),
         reorder_window_ms: config.reorder_window_ms,
-        // A bus server receives no lines: the bus is its journal.
-        journal_dir: (config.bus.is_none())
-            .then(|| config.data_dir.as_ref().map(|d| d.join("journal")))
-            .flatten(),
+        // A bus server receives no lines: the bus is its journal (its
+        // alerts still go to the store's database, through the book).
+        data_dir: config.bus.is_none().then(|| config.data_dir.clone()).flatten(),
         journal_hours: config.journal_hours.max(1),
+        archive_flush: config.archive_flush,
+        retention_days: config.retention_days,
         sinks,
         bus: config.bus.is_some(),
     };

@@ -40,6 +40,7 @@ pub(crate) struct Metrics {
     pub vessels: AtomicU64,
     pub alert_events: AtomicU64,
     pub alerts_suppressed: AtomicU64,
+    pub archive_dropped: AtomicU64,
     pub alert_latency: Histogram,
     pub webhook_delivered: AtomicU64,
     pub webhook_retries: AtomicU64,
@@ -146,6 +147,13 @@ pub(crate) fn render(shared: &Shared) -> String {
         "counter",
         "Alert events recognised as delivered before (journal re-reads).",
         g(&m.alerts_suppressed),
+    );
+    metric(
+        &mut o,
+        "seawarden_archive_dropped_total",
+        "counter",
+        "Observations not archived because the archive thread's queue was full (their lines are in the journal).",
+        g(&m.archive_dropped),
     );
     metric(
         &mut o,

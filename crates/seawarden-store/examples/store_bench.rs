@@ -1,10 +1,13 @@
 //! Store benchmark: ingest rate against a decode-only baseline on the same
-//! lines, archive bytes per position, and an investigation-style query
-//! (bounding box + 30 days) over a generated archive.
+//! lines, archive bytes per position, an investigation-style query
+//! (bounding box + 30 days) over a generated archive, and (with
+//! `--journal-lines N`) reading one hour of a day-long journal by the
+//! blocks' time ranges against a full scan of the same journal.
 //!
 //! ```sh
 //! cargo run --release -p seawarden-store --example store_bench -- \
-//!     [--lines 2000000] [--days 30] [--per-day 1500000] [--vessels 5000] [--dir /tmp/x]
+//!     [--lines 2000000] [--days 30] [--per-day 1500000] [--vessels 5000] \
+//!     [--journal-lines 0] [--dir /tmp/x]
 //! ```
 //!
 //! Traffic is generated (deterministic): vessels in a 10° x 6° box of the
@@ -320,7 +323,59 @@ fn main() {
             track.len()
         );
     }
+
+    // 3. One hour out of a day of journal, as `seawarden serve` writes it
+    // (a block per batch of 500 lines), against a full scan.
+    let journal_lines = arg("--journal-lines", 0);
+    if journal_lines > 0 {
+        journal_window(&base.join("journal"), journal_lines, vessels, start_ms);
+    }
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// Writes `n` lines spread over one day into a journal, then reads the
+/// hour from 12:00 both ways, best of three each, alternating.
+fn journal_window(dir: &std::path::Path, n: u64, vessels: usize, start_ms: i64) {
+    let mut store = Store::open(dir).unwrap();
+    let mut traffic = Traffic::new(vessels, start_ms, n);
+    for i in 0..n {
+        let p = traffic.next();
+        store.append(p.time_ms, "live", nmea_line(&p).as_bytes()).unwrap();
+        if i % 500 == 499 {
+            store.flush().unwrap();
+        }
+    }
+    store.close().unwrap();
+    let jdir = dir.join("journal");
+    let (from, to) = (start_ms + 12 * 3_600_000, start_ms + 13 * 3_600_000);
+    let (mut full, mut window) = (f64::MAX, f64::MAX);
+    let (mut full_n, mut window_read) = (0u64, Default::default());
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let mut n_in = 0u64;
+        seawarden_store::journal::read_window(&jdir, i64::MIN, i64::MAX, |t, _, _| {
+            n_in += u64::from(t >= from && t < to);
+        })
+        .unwrap();
+        full = full.min(t0.elapsed().as_secs_f64());
+        full_n = n_in;
+        let t0 = Instant::now();
+        window_read = seawarden_store::journal::read_window(&jdir, from, to, |_, _, _| {}).unwrap();
+        window = window.min(t0.elapsed().as_secs_f64());
+    }
+    let w: &seawarden_store::journal::WindowRead = &window_read;
+    assert_eq!(w.records, full_n, "both ways find the same lines");
+    let (read, skipped) = w.segments.iter().fold((0, 0), |a, s| {
+        (a.0 + s.blocks_read, a.1 + s.blocks_skipped)
+    });
+    println!(
+        "journal: {n} lines over one day ({:.1} MB), one hour read (12:00-13:00, {} lines)",
+        dir_bytes(&jdir) as f64 / 1e6,
+        w.records
+    );
+    println!("  full scan (every block decompressed, lines filtered): {full:.3} s (best of 3)");
+    println!("  by the blocks' time ranges ({read} blocks read, {skipped} skipped): {window:.3} s (best of 3)");
+    println!("  full scan / windowed read: {:.1}x", full / window.max(1e-9));
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use seawarden_detect::Alert;
+use serde_json::Value;
 
 use crate::Result;
 
@@ -27,6 +28,11 @@ CREATE TABLE IF NOT EXISTS alerts (
   score INTEGER NOT NULL, summary TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alerts_start ON alerts (start_ms);
 CREATE INDEX IF NOT EXISTS alerts_mmsi ON alerts (mmsi);
+CREATE TABLE IF NOT EXISTS alert_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, event TEXT NOT NULL, end_ms INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alert_actions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, action TEXT NOT NULL, author TEXT NOT NULL,
+  time_ms INTEGER NOT NULL, text TEXT);
 CREATE TABLE IF NOT EXISTS investigations (
   id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',
   created_ms INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'open', query TEXT NOT NULL DEFAULT '');
@@ -179,16 +185,98 @@ pub struct StoredAlert {
     pub json: String,
 }
 
+const UPSERT_ALERT: &str = "INSERT INTO alerts (id, kind, event, mmsi, other_mmsi, start_ms, end_ms, lat, lon, score, summary, json)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+     ON CONFLICT(id) DO UPDATE SET event = excluded.event, end_ms = excluded.end_ms, lat = excluded.lat,
+       lon = excluded.lon, score = excluded.score, summary = excluded.summary, json = excluded.json";
+
 pub(crate) fn record_alert(c: &Connection, a: &Alert) -> Result<()> {
     let t = |s: &str| seawarden_ais::meta::parse_iso8601(s.as_bytes()).unwrap_or(0);
-    c.prepare_cached(
-        "INSERT INTO alerts (id, kind, event, mmsi, other_mmsi, start_ms, end_ms, lat, lon, score, summary, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT(id) DO UPDATE SET event = excluded.event, end_ms = excluded.end_ms, lat = excluded.lat,
-           lon = excluded.lon, score = excluded.score, summary = excluded.summary, json = excluded.json",
-    )?
+    c.prepare_cached(UPSERT_ALERT)?
     .execute(params![a.id, a.kind.as_str(), a.event, a.mmsi, a.other_mmsi, t(&a.start), t(&a.end), a.lat, a.lon, a.score, a.summary, a.to_json()])?;
     Ok(())
+}
+
+/// Stores an alert event (as `docs/alerts.md` shows it) as delivered: the
+/// episode's latest event in `alerts`, and the event itself appended to
+/// `alert_events`, in one transaction.
+pub(crate) fn record_alert_event(c: &mut Connection, a: &serde_json::Map<String, Value>) -> Result<()> {
+    let text = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
+    let time = |k: &str| seawarden_ais::meta::parse_iso8601(text(k).as_bytes()).unwrap_or(0);
+    let num = |k: &str| a.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+    let int = |k: &str| a.get(k).and_then(Value::as_u64);
+    let id = text("id");
+    if id.is_empty() {
+        return Err(crate::Error::config("an alert event without an \"id\""));
+    }
+    let json = serde_json::to_string(a).unwrap_or_default();
+    let tx = c.transaction()?;
+    tx.prepare_cached(UPSERT_ALERT)?.execute(params![
+        id,
+        text("kind"),
+        text("event"),
+        int("mmsi").unwrap_or(0),
+        int("other_mmsi"),
+        time("start"),
+        time("end"),
+        num("lat"),
+        num("lon"),
+        int("score").unwrap_or(0).min(100),
+        text("summary"),
+        json
+    ])?;
+    tx.prepare_cached("INSERT INTO alert_events (id, event, end_ms, json) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, text("event"), time("end"), json])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every alert event recorded by [`record_alert_event`], oldest first, as JSON.
+pub(crate) fn alert_events(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare("SELECT json FROM alert_events ORDER BY seq")?;
+    let rows = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A review action on an alert episode: an acknowledgement or a comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertAction {
+    /// The episode's alert id.
+    pub id: String,
+    /// `ack` or `comment`.
+    pub action: String,
+    /// Who (a token's name, or `anonymous`).
+    pub author: String,
+    /// When, ms since the epoch.
+    pub time_ms: i64,
+    /// The comment's text.
+    pub text: Option<String>,
+}
+
+pub(crate) fn record_alert_action(c: &Connection, a: &AlertAction) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO alert_actions (id, action, author, time_ms, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![a.id, a.action, a.author, a.time_ms, a.text])?;
+    Ok(())
+}
+
+pub(crate) fn alert_actions(c: &Connection) -> Result<Vec<AlertAction>> {
+    let mut st = c.prepare("SELECT id, action, author, time_ms, text FROM alert_actions ORDER BY seq")?;
+    let rows = st
+        .query_map([], |r| {
+            Ok(AlertAction {
+                id: r.get(0)?,
+                action: r.get(1)?,
+                author: r.get(2)?,
+                time_ms: r.get(3)?,
+                text: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Which alerts to return.

@@ -179,16 +179,38 @@ pub(crate) struct SegmentScan {
     pub problem: Option<String>,
 }
 
+/// One intact block as [`scan_segment`] hands it over.
+pub(crate) struct Block<'a> {
+    /// The block exactly as on disk: header and compressed payload.
+    pub header_bytes: &'a [u8],
+    pub payload: &'a [u8],
+    /// The decompressed payload (records).
+    pub raw: &'a [u8],
+}
+
 /// Reads a segment block by block, checking each CRC. `on_block` gets each
-/// intact block's header and decompressed payload (when `decompress`), or
-/// may skip it by returning `false` from `want` first.
+/// intact block (decompressed) that `want` accepts.
 pub(crate) fn scan_segment(
     path: &Path,
-    mut want: impl FnMut(&BlockHeader) -> bool,
-    mut on_block: impl FnMut(&BlockHeader, &[u8]) -> Result<()>,
+    want: impl FnMut(&BlockHeader) -> bool,
+    on_block: impl FnMut(&Block<'_>) -> Result<()>,
 ) -> Result<SegmentScan> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    scan_segment_with(path, true, want, on_block)
+}
+
+/// [`scan_segment`]; with `check_skipped` false, the payload of a block
+/// that `want` refuses is not read at all (nor its CRC checked): the
+/// reader seeks past it, so only the 36-byte headers of blocks outside a
+/// time window are read.
+pub(crate) fn scan_segment_with(
+    path: &Path,
+    check_skipped: bool,
+    mut want: impl FnMut(&BlockHeader) -> bool,
+    mut on_block: impl FnMut(&Block<'_>) -> Result<()>,
+) -> Result<SegmentScan> {
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let file_len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut f = io::BufReader::with_capacity(1 << 16, f);
     let mut scan = SegmentScan {
         file_len,
         ..SegmentScan::default()
@@ -232,15 +254,21 @@ pub(crate) fn scan_segment(
             break;
         }
         let wanted = want(&b);
-        // The CRC is always checked, so corruption anywhere is found.
-        payload.resize(b.compressed as usize, 0);
-        f.read_exact(&mut payload).map_err(|e| Error::io(path, e))?;
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(&bh[..32]);
-        crc.update(&payload);
-        if crc.finalize() != b.crc {
-            scan.problem = Some(format!("checksum mismatch in block at byte {pos}"));
-            break;
+        if wanted || check_skipped {
+            // The CRC is checked whenever the payload is read, so
+            // corruption anywhere is found by a full scan.
+            payload.resize(b.compressed as usize, 0);
+            f.read_exact(&mut payload).map_err(|e| Error::io(path, e))?;
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(&bh[..32]);
+            crc.update(&payload);
+            if crc.finalize() != b.crc {
+                scan.problem = Some(format!("checksum mismatch in block at byte {pos}"));
+                break;
+            }
+        } else {
+            f.seek_relative(b.compressed as i64)
+                .map_err(|e| Error::io(path, e))?;
         }
         if wanted {
             raw.resize(b.raw as usize, 0);
@@ -251,7 +279,11 @@ pub(crate) fn scan_segment(
                     break;
                 }
             }
-            on_block(&b, &raw)?;
+            on_block(&Block {
+                header_bytes: &bh,
+                payload: &payload,
+                raw: &raw,
+            })?;
         }
         pos = end;
         scan.valid_len = pos;
@@ -350,7 +382,7 @@ impl JournalWriter {
         let (seq, prev_hash) = match segments.last() {
             None => (1, [0u8; 32]),
             Some((last_seq, path)) => {
-                let scan = scan_segment(path, |_| false, |_, _| Ok(()))?;
+                let scan = scan_segment(path, |_| false, |_| Ok(()))?;
                 if scan.header.is_none() {
                     // A header that never made it to disk: nothing was
                     // acknowledged in this segment.
@@ -510,7 +542,7 @@ impl JournalWriter {
 
     fn rotate(&mut self) -> Result<()> {
         self.file.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        let scan = scan_segment(&self.path, |_| false, |_, _| Ok(()))?;
+        let scan = scan_segment(&self.path, |_| false, |_| Ok(()))?;
         let hash = hash_file(&self.path)?;
         self.sealed.push(SealedSegment {
             seq: self.seq,
@@ -556,31 +588,103 @@ impl JournalWriter {
     }
 }
 
-/// Reads journal records with a receive time in `[from_ms, to_ms)` from every
-/// segment of `dir`, in journal order, skipping blocks outside the range.
-pub(crate) fn read_range(
+/// What one segment gave to [`read_window`]: the chain of custody of a
+/// read (which bytes of which file were used).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentRead {
+    /// Segment sequence number.
+    pub seq: u64,
+    /// The segment file.
+    pub path: PathBuf,
+    /// Blocks read (their time range overlaps the window).
+    pub blocks_read: u64,
+    /// Blocks skipped by their header's time range, payload not read.
+    pub blocks_skipped: u64,
+    /// Bytes of the blocks read, as on disk (headers and payloads).
+    pub bytes_read: u64,
+    /// SHA-256 of those bytes, in file order.
+    pub sha256: Hash,
+}
+
+/// What [`read_window`] read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WindowRead {
+    /// Records inside the window handed to the caller.
+    pub records: u64,
+    /// Every segment looked at, oldest first.
+    pub segments: Vec<SegmentRead>,
+}
+
+/// Reads the journal records with a receive time in `[from_ms, to_ms)`
+/// from every segment of `dir`, in journal order. Each block's header
+/// carries the minimum and maximum receive time of its records: blocks
+/// entirely outside the window are skipped without reading their payload.
+/// Only intact blocks are served (length and CRC checked), so a segment
+/// being written by another process is read up to its last complete block;
+/// a segment removed meanwhile (retention) is passed over.
+pub fn read_window(
     dir: &Path,
     from_ms: i64,
     to_ms: i64,
     mut f: impl FnMut(i64, &str, &[u8]),
-) -> Result<u64> {
-    let mut n = 0u64;
-    for (_, path) in list_segments(dir)? {
-        let scan = scan_segment(
+) -> Result<WindowRead> {
+    let mut out = WindowRead::default();
+    for (seq, path) in list_segments(dir)? {
+        if !path.exists() {
+            continue;
+        }
+        let mut hash = Sha256::new();
+        let mut read = SegmentRead {
+            seq,
+            path: path.clone(),
+            blocks_read: 0,
+            blocks_skipped: 0,
+            bytes_read: 0,
+            sha256: [0; 32],
+        };
+        let scan = scan_segment_with(
             &path,
-            |b| b.records > 0 && b.max_ms >= from_ms && b.min_ms < to_ms,
-            |_, raw| {
-                for_each_record(raw, |t, src, line| {
+            false,
+            |b| {
+                let w = b.records > 0 && b.max_ms >= from_ms && b.min_ms < to_ms;
+                read.blocks_skipped += u64::from(!w);
+                w
+            },
+            |b| {
+                hash.update(b.header_bytes);
+                hash.update(b.payload);
+                read.blocks_read += 1;
+                read.bytes_read += (b.header_bytes.len() + b.payload.len()) as u64;
+                for_each_record(b.raw, |t, src, line| {
                     if t >= from_ms && t < to_ms {
-                        n += 1;
+                        out.records += 1;
                         f(t, std::str::from_utf8(src).unwrap_or("?"), line);
                     }
                 })
             },
-        )?;
-        let _ = scan;
+        );
+        match scan {
+            Ok(_) => {}
+            // Removed between listing and opening.
+            Err(e) if e.kind() == crate::ErrorKind::Io && !path.exists() => continue,
+            Err(e) => return Err(e),
+        }
+        read.sha256 = hash.finalize().into();
+        out.segments.push(read);
     }
-    Ok(n)
+    Ok(out)
+}
+
+/// The newest receive time in the journal of `dir` (the newest segment that
+/// holds any record), read from block headers only.
+pub fn newest_time(dir: &Path) -> Result<Option<i64>> {
+    for (_, path) in list_segments(dir)?.iter().rev() {
+        let scan = scan_segment_with(path, false, |_| false, |_| Ok(()))?;
+        if scan.max_ms.is_some() {
+            return Ok(scan.max_ms);
+        }
+    }
+    Ok(None)
 }
 
 /// Returns the bytes of `path` from `offset` on (for tests and tools).

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 use seawarden_geo::{LatLon, LocalFrame};
 use seawarden_track::{PositionObs, StaticObs};
 
-pub use db::{AlertQuery, Investigation, Note, StoredAlert, VesselRecord};
+pub use db::{AlertAction, AlertQuery, Investigation, Note, StoredAlert, VesselRecord};
 pub use error::{Error, ErrorKind, Result};
 pub use journal::{JournalRecord, JournalWriter, Recovery};
 
@@ -639,7 +639,7 @@ impl Store {
         to_ms: i64,
         f: impl FnMut(i64, &str, &[u8]),
     ) -> Result<u64> {
-        journal::read_range(&self.dir.join("journal"), from_ms, to_ms, f)
+        journal::read_window(&self.dir.join("journal"), from_ms, to_ms, f).map(|r| r.records)
     }
 
     /// Every journal line received in `[from_ms, to_ms)`, in journal order.
@@ -659,6 +659,31 @@ impl Store {
     /// earlier ones.
     pub fn record_alert(&mut self, alert: &seawarden_detect::Alert) -> Result<()> {
         db::record_alert(&self.db, alert)
+    }
+
+    /// Stores an alert event (the JSON object of `docs/alerts.md`) as
+    /// delivered to someone (the live service): the episode's latest event
+    /// as [`Store::record_alert`] does, and the event itself in the log of
+    /// delivered events ([`Store::alert_events`]). An event without an `id`
+    /// is refused.
+    pub fn record_alert_event(&mut self, alert: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+        db::record_alert_event(&mut self.db, alert)
+    }
+
+    /// Every alert event recorded by [`Store::record_alert_event`], oldest
+    /// first, as the JSON the engine wrote.
+    pub fn alert_events(&self) -> Result<Vec<String>> {
+        db::alert_events(&self.db)
+    }
+
+    /// Records a review action (acknowledgement, comment) on an alert.
+    pub fn record_alert_action(&mut self, action: &AlertAction) -> Result<()> {
+        db::record_alert_action(&self.db, action)
+    }
+
+    /// Every review action, oldest first.
+    pub fn alert_actions(&self) -> Result<Vec<AlertAction>> {
+        db::alert_actions(&self.db)
     }
 
     /// Stored alerts matching `q`, by start time.
@@ -755,7 +780,7 @@ impl Store {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let scan = journal::scan_segment(path, |_| false, |_, _| Ok(()))?;
+            let scan = journal::scan_segment(path, |_| false, |_| Ok(()))?;
             r.segments += 1;
             r.blocks += scan.blocks;
             r.records += scan.records;
@@ -904,8 +929,8 @@ impl Store {
             journal::scan_segment(
                 &path,
                 |_| true,
-                |_, raw| {
-                    journal::for_each_record(raw, |t, _, line| {
+                |b| {
+                    journal::for_each_record(b.raw, |t, _, line| {
                         lines += 1;
                         if err.is_none() {
                             if let Err(e) = ing.archive_only(self, line, t) {
@@ -941,7 +966,7 @@ impl Store {
             if i + 1 == n || Some(*seq) == active {
                 break;
             }
-            let scan = journal::scan_segment(path, |_| false, |_, _| Ok(()))?;
+            let scan = journal::scan_segment_with(path, false, |_| false, |_| Ok(()))?;
             if scan.max_ms.is_some_and(|m| m >= cutoff) {
                 // Segments are in time order in practice; stop at the first
                 // that still holds data to keep.
