@@ -363,8 +363,12 @@ pub(crate) fn run(
             update_stats(&shared, &pipeline, bus_tracker.as_ref(), bus_observations);
         }
     }
-    pipeline.flush(&mut |_| {});
+    // What the reordering window still held goes to the archive too.
+    pipeline.flush(&mut |o| observed.push(*o));
     deliver(&shared, &mut pipeline, &mut sinks, None);
+    if let Some(a) = &archiver {
+        a.send(std::mem::take(&mut observed));
+    }
     update_stats(&shared, &pipeline, bus_tracker.as_ref(), bus_observations);
     if let Some(j) = &mut journal {
         j.flush();
