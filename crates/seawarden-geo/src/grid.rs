@@ -98,6 +98,23 @@ impl GridResolution {
     /// `buffer_m` metres on each side, may touch. Conservative: the buffer is
     /// converted to degrees with the smallest metres-per-degree of each row.
     /// With `wrap`, columns past ±180 wrap round; without, they are clamped.
+    /// The one fine cell that [`GridResolution::for_segment_cells`] visits
+    /// for the segment from `a` to `b` (lon, lat) with no buffer, when the
+    /// segment (give or take twice its margin) lies inside a single cell;
+    /// `None` otherwise.
+    #[inline]
+    pub(crate) fn single_cell(self, a: (f64, f64), b: (f64, f64)) -> Option<(u32, u32)> {
+        let k = self.k() as f64;
+        let cell = |lo: f64, hi: f64, offset: f64, n: i64| {
+            let c0 = ((lo - 2.0 * EPS_DEG + offset) * k).floor() as i64;
+            let c1 = ((hi + 2.0 * EPS_DEG + offset) * k).floor() as i64;
+            (c0 == c1 && (0..n).contains(&c0)).then_some(c0 as u32)
+        };
+        let row = cell(a.1.min(b.1), a.1.max(b.1), 90.0, self.rows())?;
+        let col = cell(a.0.min(b.0), a.0.max(b.0), 180.0, self.cols())?;
+        Some((row, col))
+    }
+
     pub(crate) fn for_segment_cells(
         self,
         a: (f64, f64),

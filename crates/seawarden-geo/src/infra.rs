@@ -306,9 +306,21 @@ impl InfraIndex {
     /// first; invalid positions give nothing.
     pub fn crossings(&self, a: LatLon, b: LatLon, out: &mut Vec<Crossing>) {
         out.clear();
-        let Some(path) = Path::new(a, b) else { return };
+        if !a.is_valid() || !b.is_valid() {
+            return;
+        }
+        let a = a.normalized();
+        let (dlon, dlat) = (wrap_dlon(b.lon - a.lon), b.lat - a.lat);
         let res = self.grid_resolution();
-        let end = (path.a.lon + path.dlon, path.a.lat + path.dlat);
+        let end = (a.lon + dlon, a.lat + dlat);
+        // Most paths are a short hop inside one cell with no line in it:
+        // answered before the local frame is set up.
+        if let Some((row, col)) = res.single_cell((a.lon, a.lat), end) {
+            if self.grid.get(row, col).is_empty() {
+                return;
+            }
+        }
+        let path = Path::new(a, dlon, dlat);
         res.for_segment_cells((path.a.lon, path.a.lat), end, 0.0, true, |row, col| {
             if self.grid.coarse_empty(row, col) {
                 return;
@@ -325,7 +337,11 @@ impl InfraIndex {
     /// Same answer as [`InfraIndex::crossings`], by scanning every segment.
     pub fn crossings_exhaustive(&self, a: LatLon, b: LatLon, out: &mut Vec<Crossing>) {
         out.clear();
-        let Some(path) = Path::new(a, b) else { return };
+        if !a.is_valid() || !b.is_valid() {
+            return;
+        }
+        let a = a.normalized();
+        let path = Path::new(a, wrap_dlon(b.lon - a.lon), b.lat - a.lat);
         for si in 0..self.segs.len() {
             if let Some(c) = self.crossing(&path, si) {
                 out.push(c);
@@ -369,22 +385,17 @@ struct Path {
 }
 
 impl Path {
-    fn new(a: LatLon, b: LatLon) -> Option<Path> {
-        if !a.is_valid() || !b.is_valid() {
-            return None;
-        }
-        let a = a.normalized();
-        let dlon = wrap_dlon(b.lon - a.lon);
-        let dlat = b.lat - a.lat;
+    /// The path from `a` (valid, normalized) by `dlon`, `dlat` degrees.
+    fn new(a: LatLon, dlon: f64, dlat: f64) -> Path {
         let frame = LocalFrame::new(a);
         let (kx, ky) = frame.scale();
-        Some(Path {
+        Path {
             a,
             dlon,
             dlat,
             frame,
             end_xy: [dlon * kx, dlat * ky],
-        })
+        }
     }
 }
 
