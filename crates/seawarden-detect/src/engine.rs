@@ -21,6 +21,8 @@ pub struct Place {
     pub zones: Vec<u32>,
     /// Within the port radius of a port, or inside a `port`/`anchorage` zone.
     pub in_port: bool,
+    /// Distance from the previous fix, metres, when there is one.
+    pub step_m: Option<f64>,
 }
 
 /// Per-vessel facts the engine caches for detectors.
@@ -296,6 +298,7 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     place.crossings.clear();
     place.zones.clear();
     place.in_port = false;
+    place.step_m = None;
     if on_land {
         return;
     }
@@ -305,6 +308,7 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
         // An impossible jump (a spoofed or second transmitter) is not a
         // passage over whatever lies between the two positions.
         let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+        place.step_m = Some(dist);
         let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
         let impossible = dist >= config.spoofing.min_jump_m && dist / dt_s * 3600.0 / 1852.0 > config.spoofing.max_speed_kn;
         if !impossible {

@@ -38,7 +38,7 @@ pub struct Detectors {
 impl Detectors {
     /// A new position of `cx.vessel`.
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, place: &Place, on_land: bool) {
-        self.spoofing.on_position(cx, p, prev, on_land);
+        self.spoofing.on_position(cx, p, prev, place, on_land);
         if on_land {
             return;
         }

@@ -15,7 +15,7 @@ use seawarden_track::PositionObs;
 use serde_json::json;
 
 use crate::alert::{rfc3339, AlertKind};
-use crate::engine::Cx;
+use crate::engine::{Cx, Place};
 use crate::episode::{EpisodeKey, Observation};
 use crate::world::{distance_m, World};
 
@@ -40,7 +40,7 @@ pub struct Spoofing {
 }
 
 impl Spoofing {
-    pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, on_land: bool) {
+    pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, place: &Place, on_land: bool) {
         if !cx.vessel.class.is_ship() || seawarden_track::mmsi_is_special_station(p.mmsi) {
             return;
         }
@@ -82,7 +82,8 @@ impl Spoofing {
             cx.episodes.instant(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: IDENTITY }, Observation { start_ms: p.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: vessel.name().to_string() });
         }
         let Some(prev) = prev else { return };
-        let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+        // Worked out once for every detector (the engine's `Place`).
+        let dist = place.step_m.unwrap_or_else(|| distance_m(prev.lat, prev.lon, p.lat, p.lon));
         let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
         let implied = dist / dt_s * 3600.0 / 1852.0;
         if dist >= cfg.min_jump_m && implied > cfg.max_speed_kn {
