@@ -28,4 +28,6 @@ pub use stage::{
     partition_of, publish_files, FrameSink, Ingest, Published, Route, SharedWorld, Stage, Worker,
     WorkerReport,
 };
+#[cfg(any(feature = "nats", feature = "kafka"))]
+pub use stage::publish_live;
 pub use wire::{decode_batch, encode_frame, Frame, WireError};

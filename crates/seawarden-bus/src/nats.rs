@@ -255,9 +255,27 @@ pub async fn ingest_files(
     crate::stage::publish_files(ingest, inputs, &mut publisher).await
 }
 
+/// Publishes a live feed through `ingest` (see
+/// [`crate::stage::publish_live`]) until `lines` closes or `stop`
+/// completes. Returns the number of the last frame published.
+pub async fn ingest_live(
+    bus: &NatsBus,
+    js: Context,
+    ingest: &mut Ingest,
+    lines: &mut tokio::sync::mpsc::Receiver<Vec<u8>>,
+    max_delay: Duration,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<u64> {
+    let mut publisher = Publisher::new(js, bus, ingest.partitions());
+    crate::stage::publish_live(ingest, lines, &mut publisher, max_delay, stop).await
+}
+
 impl crate::stage::FrameSink for Publisher {
     async fn push(&mut self, route: Route, frame: &Frame) -> Result<()> {
         Publisher::push(self, route, frame).await
+    }
+    async fn flush_if_older(&mut self, max_age: Duration) -> Result<()> {
+        Publisher::flush_if_older(self, max_age).await
     }
     async fn finish(&mut self) -> Result<()> {
         Publisher::finish(self).await

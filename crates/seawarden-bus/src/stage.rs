@@ -83,6 +83,8 @@ impl Stage {
 pub struct Ingest {
     decoder: Pipeline<EmptyWorld>,
     reorder: Reorder<Observation>,
+    reorder_window_ms: i64,
+    newest_ms: i64,
     partitions: u32,
     seq: u64,
     now_ms: i64,
@@ -97,6 +99,8 @@ impl Ingest {
         Ingest {
             decoder: Pipeline::new(EmptyWorld, Config::default(), reorder_window_ms),
             reorder: Reorder::new(reorder_window_ms),
+            reorder_window_ms,
+            newest_ms: i64::MIN,
             partitions: partitions.max(1),
             seq: 0,
             now_ms: i64::MIN,
@@ -110,9 +114,23 @@ impl Ingest {
         self.partitions
     }
 
-    /// Frames sent so far.
+    /// The sequence number of the last frame sent (the count of frames
+    /// sent, unless numbering was moved on by [`Ingest::start_after`]).
     pub fn frames(&self) -> u64 {
         self.seq
+    }
+
+    /// Numbers the next frames after `seq`. Workers ignore a frame whose
+    /// number is not above the last they handled, so a live ingest that
+    /// replaces an earlier one must number its frames after the earlier
+    /// one's: [`publish_live`] starts at the wall clock in microseconds.
+    pub fn start_after(&mut self, seq: u64) {
+        self.seq = self.seq.max(seq);
+    }
+
+    /// The newest receive time decoded so far.
+    pub fn newest_ms(&self) -> Option<i64> {
+        (self.newest_ms != i64::MIN).then_some(self.newest_ms)
     }
 
     /// Starts a new input (lines without a time of their own no longer
@@ -126,6 +144,7 @@ impl Ingest {
         let mut pending = std::mem::take(&mut self.pending);
         self.decoder.decode_line(line, &mut |o| pending.push(o));
         for o in pending.drain(..) {
+            self.newest_ms = self.newest_ms.max(o.time_ms());
             let mut ready = Vec::new();
             self.reorder.push(o.time_ms(), o, |_, o| ready.push(o));
             for o in ready {
@@ -180,14 +199,34 @@ impl Ingest {
         }
     }
 
-    /// Ends the input: flushes the reordering window and sends the end.
-    pub fn finish(&mut self, out: &mut impl FnMut(Route, Frame)) {
+    /// Live feeds: the data clock is at `t` though nothing may have
+    /// arrived; sends what the reordering window holds from before
+    /// `t` - window, then a tick at that time.
+    pub fn advance(&mut self, t: i64, out: &mut impl FnMut(Route, Frame)) {
+        let cutoff = t.saturating_sub(self.reorder_window_ms);
+        let mut ready = Vec::new();
+        self.reorder.release_until(cutoff, |_, o| ready.push(o));
+        for o in ready {
+            self.send(o, out);
+        }
+        self.tick(cutoff, out);
+    }
+
+    /// Sends everything still held (the reordering window, an incomplete
+    /// multi-part message is dropped) without ending the stream: a live
+    /// ingest stopping, whose successor carries on.
+    pub fn drain(&mut self, out: &mut impl FnMut(Route, Frame)) {
         self.decoder.flush(&mut |_| {});
         let mut ready = Vec::new();
         self.reorder.flush(|_, o| ready.push(o));
         for o in ready {
             self.send(o, out);
         }
+    }
+
+    /// Ends the input: flushes the reordering window and sends the end.
+    pub fn finish(&mut self, out: &mut impl FnMut(Route, Frame)) {
+        self.drain(out);
         if self.now_ms != i64::MIN {
             self.seq += 1;
             out(
@@ -346,6 +385,9 @@ pub struct WorkerReport {
 pub trait FrameSink {
     /// Adds one routed frame (sent when a batch is full).
     async fn push(&mut self, route: Route, frame: &Frame) -> anyhow::Result<()>;
+    /// Sends what is pending if `max_age` has passed since the last send
+    /// (live feeds: bounds the latency batching adds).
+    async fn flush_if_older(&mut self, max_age: std::time::Duration) -> anyhow::Result<()>;
     /// Sends everything pending and waits until the bus has stored it.
     async fn finish(&mut self) -> anyhow::Result<()>;
 }
@@ -396,6 +438,72 @@ pub async fn publish_files(
         }
     }
     ingest.finish(&mut |r, f| frames.push((r, f)));
+    for (r, f) in frames.drain(..) {
+        sink.push(r, &f).await?;
+    }
+    sink.finish().await?;
+    Ok(ingest.frames())
+}
+
+/// Publishes a live feed through `ingest` to `sink` until `lines` closes or
+/// `stop` completes. `lines` carries batches of newline-terminated lines,
+/// each with its receive time (as `seawarden_sources` sends them). Frames
+/// are numbered after the wall clock in microseconds, so that workers take
+/// them after those of an ingest this one replaces ([`Ingest::start_after`]).
+/// Once a second the data clock (the newest receive time, moved on by the
+/// wall-clock time since it arrived) is sent as a tick, so that silences
+/// are judged while nothing arrives; batches wait at most `max_delay`.
+/// When stopped, what the reordering window holds is published and the
+/// stream is not ended: workers keep their state for the next ingest.
+/// Returns the number of the last frame published.
+#[cfg(any(feature = "nats", feature = "kafka"))]
+pub async fn publish_live(
+    ingest: &mut Ingest,
+    lines: &mut tokio::sync::mpsc::Receiver<Vec<u8>>,
+    sink: &mut impl FrameSink,
+    max_delay: std::time::Duration,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<u64> {
+    use std::time::{Duration, Instant};
+    ingest.start_after(unix_micros().max(0) as u64);
+    let mut frames: Vec<(Route, Frame)> = Vec::new();
+    // The newest receive time and when it arrived.
+    let mut clock: Option<(i64, Instant)> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut flush = tokio::time::interval(max_delay.max(Duration::from_millis(1)));
+    flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            batch = lines.recv() => {
+                let Some(batch) = batch else { break };
+                for line in batch.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    ingest.feed_line(line, &mut |r, f| frames.push((r, f)));
+                }
+                if let Some(t) = ingest.newest_ms() {
+                    if clock.is_none_or(|(c, _)| t > c) {
+                        clock = Some((t, Instant::now()));
+                    }
+                }
+            }
+            _ = tick.tick() => {
+                if let Some((t, at)) = clock {
+                    let now = t.saturating_add(at.elapsed().as_millis() as i64);
+                    ingest.advance(now, &mut |r, f| frames.push((r, f)));
+                }
+            }
+            _ = flush.tick() => {
+                sink.flush_if_older(max_delay).await?;
+                continue;
+            }
+            _ = &mut stop => break,
+        }
+        for (r, f) in frames.drain(..) {
+            sink.push(r, &f).await?;
+        }
+    }
+    ingest.drain(&mut |r, f| frames.push((r, f)));
     for (r, f) in frames.drain(..) {
         sink.push(r, &f).await?;
     }

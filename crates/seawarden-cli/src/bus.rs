@@ -3,7 +3,9 @@
 //! docs/bus.md).
 
 use std::io::{self, BufWriter, Write};
+use std::future::pending;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,14 +16,16 @@ use seawarden_bus::nats::{ingest_files, read_alerts, run_worker, NatsBus, Worker
 use seawarden_bus::{Ingest, Stage, Worker};
 use seawarden_detect::Config;
 use seawarden_pipeline::GeoWorld;
+use seawarden_sources::{SourceCx, SourceMetrics, SourceSpec};
 
+use crate::source_args::SourceArgs;
 use crate::world_args::WorldArgs;
 
 /// The bus subcommands.
 #[derive(Subcommand, Debug)]
 pub enum BusCommand {
-    /// Decode AIS files, order them by receive time as `replay` does, and
-    /// publish observation frames partitioned by MMSI.
+    /// Decode AIS files (ordered by receive time as `replay` does) or live
+    /// feeds, and publish observation frames partitioned by MMSI.
     Ingest(IngestArgs),
     /// A detector worker: one ship partition (`--partition N`) or the area
     /// stage (`--area`); publishes alert events.
@@ -89,17 +93,26 @@ impl BusArgs {
 /// Arguments of `seawarden bus ingest`.
 #[derive(Args, Debug)]
 pub struct IngestArgs {
-    /// AIS input files (plain or gzip).
-    #[arg(value_name = "INPUT", required = true)]
+    /// AIS input files (plain or gzip); or live feeds, below.
+    #[arg(value_name = "INPUT")]
     inputs: Vec<String>,
+    /// Live feeds (run until SIGINT or SIGTERM).
+    #[command(flatten)]
+    sources: SourceArgs,
     #[command(flatten)]
     bus: BusArgs,
     /// Ship partitions (one `detect --partition` worker each).
     #[arg(long, default_value_t = 3)]
     partitions: u32,
-    /// Receive-time reordering window, seconds (as `replay`).
-    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-    reorder_window_s: i64,
+    /// Receive-time reordering window, seconds (default: 60 for files, as
+    /// `replay`; 0 for live feeds, as `serve`, since every observation waits
+    /// this long before it is published).
+    #[arg(long, value_name = "SECONDS")]
+    reorder_window_s: Option<i64>,
+    /// Live feeds: longest time a batch of frames waits before it is
+    /// published, milliseconds.
+    #[arg(long, default_value_t = 10, value_name = "MS")]
+    max_delay_ms: u64,
 }
 
 /// Arguments of `seawarden bus detect`.
@@ -157,8 +170,19 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
     if a.partitions == 0 {
         bail!("--partitions must be at least 1");
     }
+    let live = a.sources.specs()?;
+    match (a.inputs.is_empty(), live.is_empty()) {
+        (true, true) => bail!("no input: give AIS files, or live feeds (--tcp, --udp, --listen-tcp, --follow NAME=...)"),
+        (false, false) => bail!("give AIS files or live feeds, not both (run one ingest for each)"),
+        (true, false) => return ingest_live(a, live).await,
+        (false, true) => {}
+    }
+    let window_s = a.reorder_window_s.unwrap_or(60);
+    if window_s < 0 {
+        bail!("--reorder-window-s must not be negative");
+    }
     let started = Instant::now();
-    let mut ingest = Ingest::new(a.partitions, a.reorder_window_s * 1000);
+    let mut ingest = Ingest::new(a.partitions, window_s * 1000);
     let frames = match a.bus.kafka()? {
         Some(bus) => {
             let k = bus.connect(a.partitions, a.bus.retention()).await?;
@@ -177,6 +201,135 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
     let s = started.elapsed().as_secs_f64();
     eprintln!("published {frames} frames ({timed} messages, {untimed} untimed dropped) to {} partitions in {s:.2} s", a.partitions);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `bus ingest` of live feeds: the sources of `seawarden serve`, published
+/// until SIGINT or SIGTERM (see `seawarden_bus::publish_live`).
+async fn ingest_live(a: IngestArgs, specs: Vec<SourceSpec>) -> Result<ExitCode> {
+    let window_s = a.reorder_window_s.unwrap_or(0);
+    if window_s < 0 {
+        bail!("--reorder-window-s must not be negative");
+    }
+    let mut ingest = Ingest::new(a.partitions, window_s * 1000);
+    let max_delay = Duration::from_millis(a.max_delay_ms.max(1));
+    // Connect first: a bus that does not answer is an error before any
+    // port is opened.
+    let started;
+    let (last, live) = match a.bus.kafka()? {
+        Some(bus) => {
+            let k = bus.connect(a.partitions, a.bus.retention()).await?;
+            let mut live = Live::start(specs, &a.bus.url, a.partitions).await?;
+            started = Instant::now();
+            let last =
+                kafka::ingest_live(&k, &mut ingest, &mut live.lines, max_delay, pending()).await?;
+            (last, live)
+        }
+        None => {
+            let bus = a.bus.bus();
+            let js = bus.connect(a.bus.retention()).await?;
+            let mut live = Live::start(specs, &a.bus.url, a.partitions).await?;
+            started = Instant::now();
+            let last = seawarden_bus::nats::ingest_live(
+                &bus,
+                js,
+                &mut ingest,
+                &mut live.lines,
+                max_delay,
+                pending(),
+            )
+            .await?;
+            (last, live)
+        }
+    };
+    // The sources have all stopped (the channel closed).
+    for t in live.tasks {
+        let _ = t.await;
+    }
+    let metrics = live.metrics;
+    let (timed, untimed) = ingest.timed_untimed();
+    let (mut read, mut invalid) = (0, 0);
+    for m in &metrics {
+        read += m.lines.load(Ordering::Relaxed);
+        invalid += m.invalid.load(Ordering::Relaxed);
+    }
+    eprintln!(
+        "published {timed} messages ({untimed} untimed dropped; last frame {last}) to {} partitions in {:.1} s; {read} lines read, {invalid} rejected as not NMEA",
+        a.partitions,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Running live sources.
+struct Live {
+    /// Batches of lines; closed once every source has stopped.
+    lines: tokio::sync::mpsc::Receiver<Vec<u8>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    metrics: Vec<Arc<SourceMetrics>>,
+}
+
+impl Live {
+    /// Starts the sources (listeners bound now, so that a port in use is
+    /// an error at once) and tells where they listen. On SIGINT or SIGTERM
+    /// the sources stop reading; what they have read is still published.
+    async fn start(specs: Vec<SourceSpec>, url: &str, partitions: u32) -> Result<Live> {
+        let (tx, lines) = tokio::sync::mpsc::channel::<Vec<u8>>(64);
+        let (stop, shutdown) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            stop_signal().await;
+            eprintln!("seawarden bus ingest: stopping: publishing what was read");
+            let _ = stop.send(true);
+            // Keep the sender: dropping it would look like a stop as well.
+            std::future::pending::<()>().await;
+        });
+        let mut live = Live {
+            lines,
+            tasks: Vec::new(),
+            metrics: Vec::new(),
+        };
+        for spec in specs {
+            let m = Arc::new(SourceMetrics::for_spec(&spec));
+            let name = spec.name().to_string();
+            let cx = SourceCx {
+                metrics: m.clone(),
+                tx: tx.clone(),
+                shutdown: shutdown.clone(),
+            };
+            let (task, bound) = seawarden_sources::start(spec, cx).await?;
+            if let Some(addr) = bound {
+                eprintln!("seawarden bus ingest: source {name} listening on {addr}");
+            }
+            live.metrics.push(m);
+            live.tasks.push(task);
+        }
+        eprintln!(
+            "seawarden bus ingest: publishing to {url} ({partitions} partitions); stop with Ctrl-C"
+        );
+        Ok(live)
+    }
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn detect(a: DetectArgs) -> Result<ExitCode> {

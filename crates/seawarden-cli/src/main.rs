@@ -6,6 +6,7 @@ mod evaluate;
 mod investigate;
 mod replay;
 mod simulate;
+mod source_args;
 mod serve;
 mod store_cmd;
 mod world_args;

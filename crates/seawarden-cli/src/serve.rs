@@ -9,6 +9,7 @@ use clap::Args;
 use seawarden_detect::Config;
 use seawarden_serve::{Bus, ServeConfig, SourceSpec, Token};
 
+use crate::source_args::SourceArgs;
 use crate::world_args::WorldArgs;
 
 /// Arguments of `seawarden serve`.
@@ -30,19 +31,9 @@ pub struct ServeArgs {
     /// HTTP address of the API and the web map.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: SocketAddr,
-    /// A TCP feed to connect to, reconnecting with backoff, e.g.
-    /// `kystverket=153.44.253.27:5631`; repeatable.
-    #[arg(long = "tcp", value_name = "NAME=HOST:PORT")]
-    tcp: Vec<String>,
-    /// A UDP port to listen on (AIS-catcher, OpenCPN), e.g. `catcher=0.0.0.0:10110`; repeatable.
-    #[arg(long = "udp", value_name = "NAME=ADDR")]
-    udp: Vec<String>,
-    /// A TCP port receivers push lines to; repeatable.
-    #[arg(long = "listen-tcp", value_name = "NAME=ADDR")]
-    listen_tcp: Vec<String>,
-    /// A file being written to, read from its start and followed; repeatable.
-    #[arg(long = "follow", value_name = "NAME=FILE")]
-    follow: Vec<String>,
+    /// Live feeds.
+    #[command(flatten)]
+    sources: SourceArgs,
     /// Read a message bus instead of feeds (`nats://HOST:PORT` or
     /// `kafka://HOST:PORT[,...]`): vessels from the observations `seawarden
     /// bus ingest` publishes, alerts from the `seawarden bus detect` workers
@@ -133,16 +124,7 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
         world: args.world.spec(),
         ..ServeConfig::default()
     };
-    for (kind, list) in [
-        ("tcp", &args.tcp),
-        ("udp", &args.udp),
-        ("listen-tcp", &args.listen_tcp),
-        ("follow", &args.follow),
-    ] {
-        for a in list {
-            c.sources.push(SourceSpec::parse(kind, a)?);
-        }
-    }
+    c.sources.extend(args.sources.specs()?);
     if args.demo {
         let dir = demo_dir(args.demo_dir.as_deref())?;
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("ais"))

@@ -6,7 +6,8 @@
 //! nats-server is `$SEAWARDEN_NATS_SERVER` or on PATH; without it the test
 //! is skipped unless `SEAWARDEN_REQUIRE_BUS=1`.
 //!
-//! Also: a bus that nobody answers on (either transport) is a clear error,
+//! Also: `bus ingest` of a live feed over TCP, restarted (shared with the
+//! Kafka test, `bus_common::live_ingest_restarts`); a bus that nobody answers on (either transport) is a clear error,
 //! not a hang.
 
 use std::net::TcpListener;
@@ -85,6 +86,16 @@ fn worker_processes_killed_and_restarted_equal_replay() {
     let (got, want) = (sorted_lines(&out), sorted_lines(&reference));
     assert!(want.len() > 20, "{}", want.len());
     assert_eq!(got, want);
+}
+
+/// `bus ingest` of a live TCP feed, stopped and started again.
+#[test]
+fn live_ingest_over_tcp_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_server, url)) = start_nats(dir.path()) else {
+        return;
+    };
+    bus_common::live_ingest_restarts(&url);
 }
 
 /// Nothing listens on the port (refused) or the address is unroutable (no

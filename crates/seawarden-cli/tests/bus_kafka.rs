@@ -166,3 +166,12 @@ fn rebuilt_handled(report: &str) -> (u64, u64) {
     };
     (number_before(" frames rebuilt"), number_before(" handled"))
 }
+
+/// `bus ingest` of a live TCP feed, stopped and started again.
+#[test]
+fn kafka_live_ingest_over_tcp_survives_a_restart() {
+    let Some((_server, url)) = start_tansu() else {
+        return;
+    };
+    bus_common::live_ingest_restarts(&url);
+}

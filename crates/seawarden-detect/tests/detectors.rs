@@ -51,7 +51,7 @@ impl World for TestWorld {
     fn near_coast(&self, lat: f64, _: f64, m: f64) -> bool {
         lat > 60.1 - m / 111_000.0
     }
-    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef> {
+    fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>> {
         let d = distance_m(lat, lon, PORT.0, PORT.1);
         (d <= max_m).then(|| PortRef { name: "Testport".into(), country: "FI".into(), distance_m: d })
     }

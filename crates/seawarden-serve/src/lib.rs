@@ -35,15 +35,12 @@ pub mod alerts;
 mod api;
 mod auth;
 mod bus;
-pub mod demo;
 mod engine;
 mod infra;
 mod investigations;
-pub mod lines;
 mod metrics;
 mod persist;
 mod sinks;
-pub mod sources;
 mod tls;
 
 use std::collections::HashMap;
@@ -60,18 +57,14 @@ pub use auth::{Role, Token};
 pub use seawarden_bus::follow::Bus;
 pub use engine::ship_type_text;
 pub use sinks::{WEBHOOK_ATTEMPTS, WEBHOOK_QUEUE};
-pub use sources::{SourceMetrics, SourceSpec};
+pub use seawarden_sources::{demo, lines, SourceMetrics, SourceSpec};
+use seawarden_sources as sources;
 
 use engine::{Control, EngineSetup, Input, PosItem};
 use metrics::Metrics;
 use sinks::{AlertMsg, Sinks};
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub use seawarden_sources::now_ms;
 
 /// Formats milliseconds since the epoch as RFC 3339 (UTC).
 pub(crate) fn rfc3339(ms: i64) -> String {
@@ -351,11 +344,7 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
         .sources
         .iter()
         .map(|s| {
-            Arc::new(SourceMetrics {
-                name: s.name().to_string(),
-                kind: s.kind(),
-                ..SourceMetrics::default()
-            })
+            Arc::new(SourceMetrics::for_spec(s))
         })
         .collect();
     // The bus is shown as a source: observations read, damaged batches and
@@ -413,10 +402,22 @@ pub async fn start(config: ServeConfig) -> Result<Server> {
 
     let mut tasks = Vec::new();
     let mut source_addrs = HashMap::new();
+    // Sources send batches of lines; one task hands them to the pipeline.
+    let (lines_tx, mut lines_rx) = mpsc::channel::<Vec<u8>>(64);
+    {
+        let tx = input_tx.clone();
+        tasks.push(tokio::spawn(async move {
+            while let Some(batch) = lines_rx.recv().await {
+                if tx.send(Input::Lines(batch)).await.is_err() {
+                    break;
+                }
+            }
+        }));
+    }
     for (spec, m) in config.sources.iter().zip(&sources) {
         let cx = sources::SourceCx {
             metrics: m.clone(),
-            tx: input_tx.clone(),
+            tx: lines_tx.clone(),
             shutdown: shutdown_rx.clone(),
         };
         let (task, bound) = sources::start(spec.clone(), cx).await?;

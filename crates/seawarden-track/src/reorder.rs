@@ -93,6 +93,12 @@ impl<T> Reorder<T> {
         }
     }
 
+    /// Releases every item at or before `cutoff_ms`, oldest first (live
+    /// feeds: time has moved on while nothing arrived).
+    pub fn release_until(&mut self, cutoff_ms: i64, mut out: impl FnMut(i64, T)) {
+        self.release(Some(cutoff_ms), &mut out);
+    }
+
     /// Releases everything held, in order (end of input).
     pub fn flush(&mut self, mut out: impl FnMut(i64, T)) {
         self.release(None, &mut out);
@@ -135,5 +141,25 @@ mod tests {
             prop_assert!(out.windows(2).all(|w| w[0].0 <= w[1].0));
             prop_assert_eq!(r.late(), 0);
         }
+    }
+
+    /// A live clock releases what is older than it, oldest first, and
+    /// nothing newer; what arrives later for an already released time is
+    /// passed on at once and counted late.
+    #[test]
+    fn release_until_follows_the_clock() {
+        let mut r = Reorder::new(60_000);
+        let mut out = Vec::new();
+        for t in [30_000, 10_000, 20_000, 50_000] {
+            r.push(t, t, |t, _| out.push(t));
+        }
+        assert!(out.is_empty());
+        r.release_until(25_000, |t, _| out.push(t));
+        assert_eq!(out, [10_000, 20_000]);
+        r.push(15_000, 15_000, |t, _| out.push(t));
+        assert_eq!(out, [10_000, 20_000, 15_000]);
+        assert_eq!(r.late(), 1);
+        r.flush(|t, _| out.push(t));
+        assert_eq!(out, [10_000, 20_000, 15_000, 30_000, 50_000]);
     }
 }

@@ -402,6 +402,9 @@ impl FrameSink for Publisher {
     async fn push(&mut self, route: Route, frame: &Frame) -> Result<()> {
         Publisher::push(self, route, frame).await
     }
+    async fn flush_if_older(&mut self, max_age: Duration) -> Result<()> {
+        Publisher::flush_if_older(self, max_age).await
+    }
     async fn finish(&mut self) -> Result<()> {
         self.flush().await
     }
@@ -419,6 +422,27 @@ pub async fn ingest_files(kafka: &Kafka, ingest: &mut Ingest, inputs: &[String])
     }
     let mut publisher = Publisher::new(kafka).await?;
     crate::stage::publish_files(ingest, inputs, &mut publisher).await
+}
+
+/// Publishes a live feed through `ingest` (see
+/// [`crate::stage::publish_live`]) until `lines` closes or `stop`
+/// completes. Returns the number of the last frame published.
+pub async fn ingest_live(
+    kafka: &Kafka,
+    ingest: &mut Ingest,
+    lines: &mut tokio::sync::mpsc::Receiver<Vec<u8>>,
+    max_delay: Duration,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<u64> {
+    if ingest.partitions() != kafka.partitions {
+        bail!(
+            "ingest has {} partitions, the bus {}",
+            ingest.partitions(),
+            kafka.partitions
+        );
+    }
+    let mut publisher = Publisher::new(kafka).await?;
+    crate::stage::publish_live(ingest, lines, &mut publisher, max_delay, stop).await
 }
 
 /// How a detector worker runs.

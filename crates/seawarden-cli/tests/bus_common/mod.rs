@@ -1,6 +1,7 @@
 //! What the bus tests share (`tests/bus.rs` on NATS, `tests/bus_kafka.rs`
 //! on Kafka, `tests/serve_bus.rs` on both): the recorded data, the world,
-//! the binary, and the broker processes they start.
+//! the binary, the broker processes they start, and the live-ingest test
+//! run on both buses.
 // Each test uses part of it.
 #![allow(dead_code)]
 
@@ -152,4 +153,197 @@ pub fn start_tansu() -> Option<(Killed, String)> {
     );
     wait_for_port(port, "tansu");
     Some((server, format!("kafka://127.0.0.1:{port}")))
+}
+
+/// Sentences (no receive time: the live source stamps them on arrival) of
+/// one vessel: three positions in the Gulf of Finland, then its name
+/// reported as `first` and then as `second`, an identity change.
+fn identity_change_sentences(mmsi: u32, first: &str, second: &str) -> String {
+    use seawarden_ais::encode::to_sentences;
+    use seawarden_ais::messages::{Header, PositionReport, StaticDataPart, StaticDataReport};
+    use seawarden_ais::Encode;
+    let mut out = String::new();
+    let mut push = |payload: seawarden_ais::bits::Payload| {
+        for s in to_sentences(&payload, "AI", 'A', 0, 60) {
+            out.push_str(&s);
+            out.push('\n');
+        }
+    };
+    for i in 0..3 {
+        push(
+            PositionReport {
+                header: Header { msg_type: 1, repeat: 0, mmsi },
+                status: Some(0),
+                rot: None,
+                speed: Some(10.0),
+                accuracy: false,
+                lon: Some(24.5 + i as f64 * 0.003),
+                lat: Some(59.7),
+                course: Some(90.0),
+                heading: Some(90),
+                second: Some(0),
+                maneuver: None,
+                spare: 0,
+                raim: false,
+                radio: 0,
+            }
+            .encode(),
+        );
+    }
+    for name in [first, second] {
+        push(
+            StaticDataReport {
+                header: Header { msg_type: 24, repeat: 0, mmsi },
+                part: StaticDataPart::A { shipname: name.into() },
+            }
+            .encode(),
+        );
+    }
+    out
+}
+
+/// The alert events stored on the bus (`seawarden bus alerts`).
+fn bus_alerts(url: &str) -> Vec<serde_json::Value> {
+    let out = seawarden().args(["bus", "alerts", "--bus", url]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The `identity_change` events (`event` values) of `mmsi` on the bus,
+/// waiting up to a minute for its episode to start.
+fn identity_events(url: &str, mmsi: u32) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let events: Vec<String> = bus_alerts(url)
+            .into_iter()
+            .filter(|a| a["kind"] == "identity_change" && a["mmsi"] == mmsi)
+            .map(|a| a["event"].as_str().unwrap_or_default().to_string())
+            .collect();
+        if events.iter().any(|e| e == "start") || started.elapsed() > Duration::from_secs(60) {
+            return events;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// Stops a live `bus ingest` with SIGTERM and returns its report (stderr),
+/// checking that it exited successfully.
+fn stop_ingest(ingest: &mut Killed) -> String {
+    use std::io::Read;
+    let pid = ingest.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = ingest.0.wait().unwrap();
+    let mut report = String::new();
+    ingest.0.stderr.take().unwrap().read_to_string(&mut report).unwrap();
+    assert!(status.success(), "{report}");
+    report
+}
+
+/// The number after `published ` in a live ingest's report.
+fn published_messages(report: &str) -> u64 {
+    let at = report.rfind("published ").expect("a summary") + "published ".len();
+    report[at..].split(' ').next().unwrap().parse().unwrap()
+}
+
+/// `bus ingest --listen-tcp` on the bus at `url`: real traffic (the bundled
+/// Kystverket recording, sent as a plain receiver would, without receive
+/// times) pushed over TCP with a line of garbage, and a ship whose name
+/// changes; the workers (`--follow`) raise the alert. The ingest is then
+/// stopped with SIGTERM and a new one started on the same port: frames
+/// of the new ingest must still reach the workers (a second ship's name
+/// change is alerted), and the first alert is not published again.
+pub fn live_ingest_restarts(url: &str) {
+    let worker = |args: &[&str]| {
+        Killed(
+            seawarden()
+                .args(["bus", "detect", "--follow", "--bus", url, "--partitions", "2"])
+                .args(args)
+                .args(world_args())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let _workers = [worker(&["--partition", "0"]), worker(&["--partition", "1"]), worker(&["--area"])];
+    let port = free_port();
+    let start_ingest = || {
+        let child = Killed(
+            seawarden()
+                .args(["bus", "ingest", "--bus", url, "--partitions", "2", "--listen-tcp"])
+                .arg(format!("feed=127.0.0.1:{port}"))
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for_port(port, "bus ingest");
+        child
+    };
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo/ais/kystverket-2019-08-07.nm4");
+    let recording = std::fs::read_to_string(&path).unwrap();
+    // What `seawarden decode` makes of the recording: every one of its
+    // messages must reach the bus.
+    let decoded = seawarden()
+        .args(["decode", "--format", "none", "--stats"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stats = String::from_utf8_lossy(&decoded.stdout).into_owned()
+        + &String::from_utf8_lossy(&decoded.stderr);
+    let decoded: u64 = stats
+        .split("decoded ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stats}"));
+    let mut feed = String::new();
+    let mut real = 0;
+    for line in recording.lines() {
+        // `\c:1565218798*53\!BSVDM,...`: the sentence without its tag block.
+        if let Some(i) = line.find('!') {
+            feed.push_str(&line[i..]);
+            feed.push('\n');
+            real += 1;
+        }
+    }
+    assert!(real > 900, "{real}");
+    feed.push_str("this is not NMEA\n");
+    let (first, second) = (230_994_001, 230_994_002);
+    feed.push_str(&identity_change_sentences(first, "SEAWARDEN ONE", "SEAWARDEN UNO"));
+
+    let mut ingest = start_ingest();
+    {
+        use std::io::Write;
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(feed.as_bytes()).unwrap();
+    }
+    let events = identity_events(url, first);
+    assert_eq!(events.iter().filter(|e| *e == "start").count(), 1, "{events:?}");
+    let report = stop_ingest(&mut ingest);
+    assert!(report.contains("1 rejected as not NMEA"), "{report}");
+    // Every message of the recording and the five of the ship published.
+    assert!(decoded > 800, "{stats}");
+    assert_eq!(published_messages(&report), decoded + 5, "{report}");
+
+    // A new ingest carries on where the first stopped.
+    let mut ingest = start_ingest();
+    {
+        use std::io::Write;
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(identity_change_sentences(second, "SEAWARDEN TWO", "SEAWARDEN DOS").as_bytes())
+            .unwrap();
+    }
+    let second_events = identity_events(url, second);
+    assert_eq!(
+        second_events.iter().filter(|e| *e == "start").count(),
+        1,
+        "the restarted ingest's frames were not handled: {second_events:?}"
+    );
+    let report = stop_ingest(&mut ingest);
+    assert_eq!(published_messages(&report), 5, "{report}");
+    // Nothing of the first ingest's was published again.
+    assert_eq!(identity_events(url, first), events);
 }

@@ -2,8 +2,8 @@
 //! a TCP client (reconnecting with exponential backoff), a UDP listener, a
 //! TCP server that receivers push to, a file being written to, and the
 //! demo's accelerated replay. Each cuts its input into checked lines
-//! ([`crate::lines::Framer`]) and sends batches to the pipeline thread over
-//! one bounded channel; when the pipeline falls behind, TCP sources stop
+//! ([`crate::lines::Framer`]) and sends batches to the decoder over one
+//! bounded channel; when the decoder falls behind, TCP sources stop
 //! reading (the sender slows down) and UDP datagrams are dropped by the
 //! kernel (counted by it, not here). A source that sends garbage has it
 //! counted and logged (at most once a minute) and never stops the others.
@@ -19,7 +19,6 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
-use crate::engine::Input;
 use crate::lines::{FrameCounts, Framer};
 
 /// A source as given on the command line.
@@ -138,10 +137,24 @@ pub struct SourceMetrics {
     pub connected: AtomicU64,
 }
 
+impl SourceMetrics {
+    /// Zeroed counters for `spec`.
+    pub fn for_spec(spec: &SourceSpec) -> SourceMetrics {
+        SourceMetrics {
+            name: spec.name().to_string(),
+            kind: spec.kind(),
+            ..SourceMetrics::default()
+        }
+    }
+}
+
 /// Everything a running source needs.
-pub(crate) struct SourceCx {
+pub struct SourceCx {
+    /// The source's counters.
     pub metrics: Arc<SourceMetrics>,
-    pub tx: mpsc::Sender<Input>,
+    /// Where batches of checked, newline-terminated lines go.
+    pub tx: mpsc::Sender<Vec<u8>>,
+    /// Stops the source when it changes.
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -155,7 +168,7 @@ impl SourceCx {
                 *last_log = Some(Instant::now());
                 let sample = framer.take_sample().unwrap_or_default();
                 eprintln!(
-                    "seawarden serve: source {}: {} lines that are not NMEA so far, e.g. {sample:?} (skipped; logged once a minute)",
+                    "seawarden: source {}: {} lines that are not NMEA so far, e.g. {sample:?} (skipped; logged once a minute)",
                     self.metrics.name,
                     self.metrics.invalid.load(Ordering::Relaxed)
                 );
@@ -168,13 +181,14 @@ impl SourceCx {
             return true;
         }
         let b = std::mem::replace(batch, Vec::with_capacity(1 << 14));
-        self.tx.send(Input::Lines(b)).await.is_ok()
+        self.tx.send(b).await.is_ok()
     }
 }
 
-/// Binds what must be bound now (listeners, so that errors show at start
-/// and tests can read the port) and returns the task and the bound address.
-pub(crate) async fn start(
+/// Starts a source: binds what must be bound now (listeners, so that errors
+/// show at start and tests can read the port) and returns the task and the
+/// bound address.
+pub async fn start(
     spec: SourceSpec,
     cx: SourceCx,
 ) -> Result<(tokio::task::JoinHandle<()>, Option<SocketAddr>)> {
@@ -253,7 +267,7 @@ async fn tcp_client(addr: String, cx: SourceCx) {
                 cx.metrics.connections.fetch_add(1, Ordering::Relaxed);
                 cx.metrics.connected.store(1, Ordering::Relaxed);
                 eprintln!(
-                    "seawarden serve: source {}: connected to {addr}",
+                    "seawarden: source {}: connected to {addr}",
                     cx.metrics.name
                 );
                 let mut framer = Framer::new(&cx.metrics.name);
@@ -262,19 +276,19 @@ async fn tcp_client(addr: String, cx: SourceCx) {
                 match r {
                     Ok(false) => return,
                     Ok(true) => eprintln!(
-                        "seawarden serve: source {}: {addr} closed the connection",
+                        "seawarden: source {}: {addr} closed the connection",
                         cx.metrics.name
                     ),
                     Err(e) => {
                         cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
-                        eprintln!("seawarden serve: source {}: {addr}: {e}", cx.metrics.name);
+                        eprintln!("seawarden: source {}: {addr}: {e}", cx.metrics.name);
                     }
                 }
             }
             Ok(Err(e)) => {
                 cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
                 eprintln!(
-                    "seawarden serve: source {}: cannot connect to {addr}: {e}; retrying in {} s",
+                    "seawarden: source {}: cannot connect to {addr}: {e}; retrying in {} s",
                     cx.metrics.name,
                     backoff.as_secs()
                 );
@@ -282,7 +296,7 @@ async fn tcp_client(addr: String, cx: SourceCx) {
             Err(_) => {
                 cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
                 eprintln!(
-                    "seawarden serve: source {}: connecting to {addr} timed out; retrying in {} s",
+                    "seawarden: source {}: connecting to {addr} timed out; retrying in {} s",
                     cx.metrics.name,
                     backoff.as_secs()
                 );
@@ -341,7 +355,7 @@ async fn udp(sock: UdpSocket, cx: SourceCx) {
             }
             Err(e) => {
                 cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
-                eprintln!("seawarden serve: source {}: {e}", cx.metrics.name);
+                eprintln!("seawarden: source {}: {e}", cx.metrics.name);
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
@@ -366,14 +380,14 @@ async fn tcp_server(listener: TcpListener, cx: SourceCx) {
                     let mut framer = Framer::new(&cx.metrics.name);
                     if let Err(e) = read_stream(stream, &cx, &mut framer).await {
                         cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
-                        eprintln!("seawarden serve: source {}: {peer}: {e}", cx.metrics.name);
+                        eprintln!("seawarden: source {}: {peer}: {e}", cx.metrics.name);
                     }
                     cx.metrics.connected.fetch_sub(1, Ordering::Relaxed);
                 });
             }
             Err(e) => {
                 cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
-                eprintln!("seawarden serve: source {}: accept: {e}", cx.metrics.name);
+                eprintln!("seawarden: source {}: accept: {e}", cx.metrics.name);
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
@@ -399,7 +413,7 @@ async fn follow(path: PathBuf, cx: SourceCx) {
                         Err(e) => {
                             cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
                             eprintln!(
-                                "seawarden serve: source {}: {}: {e}",
+                                "seawarden: source {}: {}: {e}",
                                 cx.metrics.name,
                                 path.display()
                             );
@@ -414,7 +428,7 @@ async fn follow(path: PathBuf, cx: SourceCx) {
                         }
                         match tokio::fs::metadata(&path).await {
                             Ok(m) if m.len() < pos => {
-                                eprintln!("seawarden serve: source {}: {} was truncated; reading it from the start", cx.metrics.name, path.display());
+                                eprintln!("seawarden: source {}: {} was truncated; reading it from the start", cx.metrics.name, path.display());
                                 pos = 0;
                                 framer = Framer::new(&cx.metrics.name);
                                 if f.seek(std::io::SeekFrom::Start(0)).await.is_err() {
@@ -440,7 +454,7 @@ async fn follow(path: PathBuf, cx: SourceCx) {
                 if !warned {
                     cx.metrics.errors.fetch_add(1, Ordering::Relaxed);
                     eprintln!(
-                        "seawarden serve: source {}: cannot open {}: {e}; waiting for it",
+                        "seawarden: source {}: cannot open {}: {e}; waiting for it",
                         cx.metrics.name,
                         path.display()
                     );

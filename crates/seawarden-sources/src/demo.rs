@@ -214,12 +214,7 @@ pub(crate) async fn run(rec: Recording, speed: f64, cx: SourceCx) {
             cx.metrics
                 .bytes
                 .fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            if cx
-                .tx
-                .send(crate::engine::Input::Lines(batch))
-                .await
-                .is_err()
-            {
+            if cx.tx.send(batch).await.is_err() {
                 return;
             }
         }
