@@ -274,6 +274,9 @@ try {
   await page.click('#investigate-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#inv-suspects, #inv-none') || /failed|must|needs/i.test(document.getElementById('inv-status').textContent), null, { timeout: 3 * STEP_MS })
     .catch(() => {});
+  // The list of earlier investigations is fetched once the result is shown.
+  await page.waitForFunction(() => document.querySelectorAll('#inv-history .inv-item').length > 0, null, { timeout: STEP_MS })
+    .catch(() => {});
   const inv = await page.evaluate(() => ({
     status: document.getElementById('inv-status').textContent,
     rows: document.querySelectorAll('#inv-suspects tbody tr').length,
