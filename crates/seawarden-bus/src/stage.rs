@@ -392,6 +392,14 @@ pub trait FrameSink {
     async fn finish(&mut self) -> anyhow::Result<()>;
 }
 
+/// Pushes the routed frames collected so far to `sink`, leaving `frames` empty.
+async fn push_all(sink: &mut impl FrameSink, frames: &mut Vec<(Route, Frame)>) -> anyhow::Result<()> {
+    for (r, f) in frames.drain(..) {
+        sink.push(r, &f).await?;
+    }
+    Ok(())
+}
+
 /// Publishes AIS files through `ingest` to `sink`, as `seawarden replay`
 /// would read them (one file streamed through the reordering window;
 /// several merged by time). Returns frames published.
@@ -417,9 +425,7 @@ pub async fn publish_files(
             for line in chunk {
                 ingest.feed_line(&line, &mut |r, f| frames.push((r, f)));
             }
-            for (r, f) in frames.drain(..) {
-                sink.push(r, &f).await?;
-            }
+            push_all(sink, &mut frames).await?;
         }
     } else {
         let mut collected = Vec::new();
@@ -432,15 +438,11 @@ pub async fn publish_files(
         collected.sort_by_key(Observation::time_ms);
         for o in collected {
             ingest.send(o, &mut |r, f| frames.push((r, f)));
-            for (r, f) in frames.drain(..) {
-                sink.push(r, &f).await?;
-            }
+            push_all(sink, &mut frames).await?;
         }
     }
     ingest.finish(&mut |r, f| frames.push((r, f)));
-    for (r, f) in frames.drain(..) {
-        sink.push(r, &f).await?;
-    }
+    push_all(sink, &mut frames).await?;
     sink.finish().await?;
     Ok(ingest.frames())
 }
@@ -499,14 +501,10 @@ pub async fn publish_live(
             }
             _ = &mut stop => break,
         }
-        for (r, f) in frames.drain(..) {
-            sink.push(r, &f).await?;
-        }
+        push_all(sink, &mut frames).await?;
     }
     ingest.drain(&mut |r, f| frames.push((r, f)));
-    for (r, f) in frames.drain(..) {
-        sink.push(r, &f).await?;
-    }
+    push_all(sink, &mut frames).await?;
     sink.finish().await?;
     Ok(ingest.frames())
 }

@@ -170,6 +170,9 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
     if a.partitions == 0 {
         bail!("--partitions must be at least 1");
     }
+    if a.reorder_window_s.is_some_and(|w| w < 0) {
+        bail!("--reorder-window-s must not be negative");
+    }
     let live = a.sources.specs()?;
     match (a.inputs.is_empty(), live.is_empty()) {
         (true, true) => bail!("no input: give AIS files, or live feeds (--tcp, --udp, --listen-tcp, --follow NAME=...)"),
@@ -178,9 +181,6 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
         (false, true) => {}
     }
     let window_s = a.reorder_window_s.unwrap_or(60);
-    if window_s < 0 {
-        bail!("--reorder-window-s must not be negative");
-    }
     let started = Instant::now();
     let mut ingest = Ingest::new(a.partitions, window_s * 1000);
     let frames = match a.bus.kafka()? {
@@ -207,9 +207,6 @@ async fn ingest(a: IngestArgs) -> Result<ExitCode> {
 /// until SIGINT or SIGTERM (see `seawarden_bus::publish_live`).
 async fn ingest_live(a: IngestArgs, specs: Vec<SourceSpec>) -> Result<ExitCode> {
     let window_s = a.reorder_window_s.unwrap_or(0);
-    if window_s < 0 {
-        bail!("--reorder-window-s must not be negative");
-    }
     let mut ingest = Ingest::new(a.partitions, window_s * 1000);
     let max_delay = Duration::from_millis(a.max_delay_ms.max(1));
     // Connect first: a bus that does not answer is an error before any

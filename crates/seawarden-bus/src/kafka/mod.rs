@@ -398,6 +398,21 @@ impl Publisher {
     }
 }
 
+impl Publisher {
+    /// A publisher for `ingest`, which must route to as many partitions as
+    /// the bus has.
+    async fn for_ingest(kafka: &Kafka, ingest: &Ingest) -> Result<Self> {
+        if ingest.partitions() != kafka.partitions {
+            bail!(
+                "ingest has {} partitions, the bus {}",
+                ingest.partitions(),
+                kafka.partitions
+            );
+        }
+        Publisher::new(kafka).await
+    }
+}
+
 impl FrameSink for Publisher {
     async fn push(&mut self, route: Route, frame: &Frame) -> Result<()> {
         Publisher::push(self, route, frame).await
@@ -413,14 +428,7 @@ impl FrameSink for Publisher {
 /// Publishes AIS files through `ingest` to the bus, as `seawarden replay`
 /// would read them. Returns frames published.
 pub async fn ingest_files(kafka: &Kafka, ingest: &mut Ingest, inputs: &[String]) -> Result<u64> {
-    if ingest.partitions() != kafka.partitions {
-        bail!(
-            "ingest has {} partitions, the bus {}",
-            ingest.partitions(),
-            kafka.partitions
-        );
-    }
-    let mut publisher = Publisher::new(kafka).await?;
+    let mut publisher = Publisher::for_ingest(kafka, ingest).await?;
     crate::stage::publish_files(ingest, inputs, &mut publisher).await
 }
 
@@ -434,14 +442,7 @@ pub async fn ingest_live(
     max_delay: Duration,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<u64> {
-    if ingest.partitions() != kafka.partitions {
-        bail!(
-            "ingest has {} partitions, the bus {}",
-            ingest.partitions(),
-            kafka.partitions
-        );
-    }
-    let mut publisher = Publisher::new(kafka).await?;
+    let mut publisher = Publisher::for_ingest(kafka, ingest).await?;
     crate::stage::publish_live(ingest, lines, &mut publisher, max_delay, stop).await
 }
 
