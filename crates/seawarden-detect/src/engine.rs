@@ -31,8 +31,6 @@ pub struct VesselFacts {
     /// Watchlist match, looked up when identity changes (boxed: most
     /// ships have none, and this is kept for every ship).
     pub watch: Option<Box<crate::world::WatchHit>>,
-    /// Flag (alpha-2) from the MMSI.
-    pub flag: Option<String>,
     /// The last port the vessel stopped in.
     pub last_port: Option<Box<(String, String)>>,
     /// Where the port check was last made, and its answer.
@@ -66,6 +64,12 @@ pub struct Cx<'a, W: World> {
 }
 
 impl<W: World> Cx<'_, W> {
+    /// The vessel's flag (alpha-2) from its MMSI: looked up when an alert
+    /// needs it rather than kept for every vessel.
+    pub fn flag(&self) -> Option<String> {
+        self.world.flag(self.vessel.mmsi)
+    }
+
     /// The standard score factors for this vessel: detector base, watchlist,
     /// flag, last port, and proximity to infrastructure.
     pub fn factors(&self, kind: AlertKind, base: u8, detail: impl Into<String>, place: Option<&Place>) -> Vec<Factor> {
@@ -73,8 +77,8 @@ impl<W: World> Cx<'_, W> {
         if let Some(w) = &self.facts.watch {
             f.push(Factor { name: "watchlist".into(), points: 30, detail: format!("on {} (matched by {}): {}", w.list, w.matched_on, w.reason) });
         }
-        if let Some(flag) = &self.facts.flag {
-            if self.config.general.flags_of_interest.iter().any(|x| x == flag) {
+        if let Some(flag) = self.flag() {
+            if self.config.general.flags_of_interest.contains(&flag) {
                 f.push(Factor { name: "flag".into(), points: 10, detail: format!("flag {flag} is of interest") });
             }
         }
@@ -109,16 +113,16 @@ impl<W: World> Cx<'_, W> {
         let v = self.vessel;
         let mut m = Map::new();
         m.insert("class".into(), json!(v.class.as_str()));
-        if let Some(imo) = v.identity.imo {
+        if let Some(imo) = v.identity().imo {
             m.insert("imo".into(), json!(imo));
         }
-        if let Some(c) = &v.identity.callsign {
+        if let Some(c) = &v.identity().callsign {
             m.insert("callsign".into(), json!(c.as_str()));
         }
-        if let Some(t) = v.identity.shiptype {
+        if let Some(t) = v.identity().shiptype {
             m.insert("shiptype".into(), json!(t));
         }
-        if let Some(flag) = &self.facts.flag {
+        if let Some(flag) = self.flag() {
             m.insert("flag".into(), json!(flag));
         }
         if let Some((port, country)) = self.facts.last_port.as_deref() {
@@ -208,7 +212,7 @@ impl<W: World> Engine<W> {
     pub fn memory(&self) -> MemoryUse {
         let t = self.tracker.memory();
         let facts = self.facts.capacity() * std::mem::size_of::<VesselFacts>()
-            + self.facts.iter().map(|f| f.flag.as_ref().map_or(0, |s| s.capacity()) + f.last_port.as_ref().map_or(0, |p| std::mem::size_of::<(String, String)>() + p.0.capacity() + p.1.capacity()) + f.watch.as_ref().map_or(0, |_| std::mem::size_of::<crate::world::WatchHit>())).sum::<usize>();
+            + self.facts.iter().map(|f| f.last_port.as_ref().map_or(0, |p| std::mem::size_of::<(String, String)>() + p.0.capacity() + p.1.capacity()) + f.watch.as_ref().map_or(0, |w| std::mem::size_of::<crate::world::WatchHit>() + w.list.capacity() + w.reason.capacity())).sum::<usize>();
         MemoryUse { vessels: t.vessels, hot_bytes: t.hot_bytes + facts + self.detectors.heap_bytes(), track_bytes: t.track_bytes }
     }
 
@@ -224,20 +228,20 @@ impl<W: World> Engine<W> {
         let Some(slot) = slot else { return };
         let Some(vessel) = self.tracker.vessel_at(slot) else { return };
         // Slots are dense: a new vessel's facts come next.
-        while self.facts.len() <= slot {
-            let m = self.tracker.vessel_at(self.facts.len()).map_or(mmsi, |v| v.mmsi);
-            self.facts.push(VesselFacts { flag: self.world.flag(m), ..VesselFacts::default() });
+        if self.facts.len() <= slot {
+            seawarden_track::reserve_by_quarters(&mut self.facts, slot + 1);
+            self.facts.resize_with(slot + 1, VesselFacts::default);
         }
         let facts = &mut self.facts[slot];
         match (&update, obs) {
             (Update::Static { changes }, Observation::Static(_)) => {
-                facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name()).map(Box::new);
+                facts.watch = self.world.watch(mmsi, vessel.identity().imo, vessel.name()).map(Box::new);
                 let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };
                 self.detectors.on_static(&mut cx, changes, t);
             }
             (Update::Position { previous, on_land }, Observation::Position(p)) => {
                 if facts.watch.is_none() && vessel.messages == 1 {
-                    facts.watch = self.world.watch(mmsi, vessel.identity.imo, vessel.name()).map(Box::new);
+                    facts.watch = self.world.watch(mmsi, vessel.identity().imo, vessel.name()).map(Box::new);
                 }
                 fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land);
                 if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port {

@@ -29,6 +29,6 @@ pub use fastmap::{map_table_bytes, FastMap, FastSet, FxHasher};
 pub use grid::{CellGrid, GridEntry};
 pub use observation::{Observation, PositionObs, StaticObs};
 pub use reorder::Reorder;
-pub use slots::PerVessel;
+pub use slots::{reserve_by_quarters, PerVessel};
 pub use tracker::{Tracker, TrackerConfig, TrackerMemory, TrackerStats, Update};
 pub use vessel::{mmsi_is_plausible, mmsi_is_special_station, Class, Identity, IdentityChange, TrackPoint, TrackRing, Vessel, VesselFlags};

@@ -44,8 +44,8 @@ impl<T: Default> PerVessel<T> {
 
 /// Makes room in a per-vessel table for `len` items, growing it by a
 /// quarter (and 16) at a time instead of doubling: the tracker's vessel
-/// records and every [`PerVessel`] table.
-pub(crate) fn reserve_by_quarters<T>(v: &mut Vec<T>, len: usize) {
+/// records, every [`PerVessel`] table and the engine's cached facts.
+pub fn reserve_by_quarters<T>(v: &mut Vec<T>, len: usize) {
     let cap = v.capacity();
     if len > cap {
         let target = len.max(cap + cap / 4 + 16);

@@ -149,7 +149,7 @@ impl Tracker {
                 self.stats.applied += 1;
                 v.messages += 1;
                 v.last_seen_ms = v.last_seen_ms.max(s.time_ms);
-                (Update::Static { changes: v.identity.merge(s) }, Some(slot))
+                (Update::Static { changes: v.merge_identity(s) }, Some(slot))
             }
         }
     }
@@ -198,11 +198,13 @@ impl Tracker {
         self.grid.around(lat, lon, radius_m, f)
     }
 
-    /// Memory the tracker holds: per-vessel state (vessel records, the
-    /// position grid, the duplicate filter) and track history.
+    /// Memory the tracker holds: per-vessel state (vessel records with their
+    /// boxed identities, the MMSI index, the position grid, the duplicate
+    /// filter) and track history.
     pub fn memory(&self) -> TrackerMemory {
         let track_bytes = self.vessels.iter().map(|v| v.track.heap_bytes()).sum();
-        let hot_bytes = self.vessels.capacity() * std::mem::size_of::<Vessel>() + crate::fastmap::map_table_bytes(&self.slots) + self.grid.heap_bytes() + self.dedup.heap_bytes();
+        let identities: usize = self.vessels.iter().map(|v| v.identity_heap_bytes()).sum();
+        let hot_bytes = self.vessels.capacity() * std::mem::size_of::<Vessel>() + identities + crate::fastmap::map_table_bytes(&self.slots) + self.grid.heap_bytes() + self.dedup.heap_bytes();
         TrackerMemory { vessels: self.vessels.len(), hot_bytes, track_bytes }
     }
 

@@ -72,6 +72,9 @@ pub struct IdentityChange {
 }
 
 impl Identity {
+    /// No field known (what [`Vessel::identity`] gives before any static report).
+    pub const UNKNOWN: Identity = Identity { name: None, callsign: None, imo: None, shiptype: None, dimensions: None, destination: None, eta: None, draught: None };
+
     /// Merges a static report; returns the changes of name, call sign, IMO and
     /// ship type (only when both the old and the new value are known).
     pub fn merge(&mut self, obs: &StaticObs) -> Vec<IdentityChange> {
@@ -178,26 +181,27 @@ impl From<&PositionObs> for TrackPoint {
     }
 }
 
-/// A bounded ring of the most recent track points.
+/// A bounded ring of the most recent track points (at most `u32::MAX`).
 #[derive(Debug, Clone, Default)]
 pub struct TrackRing {
     points: Vec<TrackPoint>,
-    head: usize,
-    capacity: usize,
+    /// u32 rather than usize: the ring is part of every vessel's record.
+    head: u32,
+    capacity: u32,
 }
 
 impl TrackRing {
     /// A ring keeping at most `capacity` points.
     pub fn new(capacity: usize) -> Self {
-        TrackRing { points: Vec::new(), head: 0, capacity: capacity.max(1) }
+        TrackRing { points: Vec::new(), head: 0, capacity: capacity.clamp(1, u32::MAX as usize) as u32 }
     }
 
     /// Adds a point, dropping the oldest when full.
     pub fn push(&mut self, p: TrackPoint) {
-        if self.points.len() < self.capacity {
+        if self.points.len() < self.capacity as usize {
             self.points.push(p);
         } else {
-            self.points[self.head] = p;
+            self.points[self.head as usize] = p;
             self.head = (self.head + 1) % self.capacity;
         }
     }
@@ -209,7 +213,7 @@ impl TrackRing {
 
     /// Points oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TrackPoint> + '_ {
-        let (a, b) = self.points.split_at(self.head);
+        let (a, b) = self.points.split_at(self.head as usize);
         b.iter().chain(a.iter())
     }
 
@@ -228,7 +232,7 @@ impl TrackRing {
         if self.points.is_empty() {
             None
         } else {
-            Some(&self.points[(self.head + self.points.len() - 1) % self.points.len()])
+            Some(&self.points[(self.head as usize + self.points.len() - 1) % self.points.len()])
         }
     }
 }
@@ -240,8 +244,10 @@ pub struct Vessel {
     pub mmsi: u32,
     /// Station class, from the message types seen.
     pub class: Class,
-    /// Identity and voyage data.
-    pub identity: Identity,
+    /// Identity and voyage data, boxed once a static report came (many
+    /// vessels never send one, and the record is kept for every vessel);
+    /// read it with [`Vessel::identity`].
+    identity: Option<Box<Identity>>,
     /// Data quality flags.
     pub flags: VesselFlags,
     /// The last accepted position.
@@ -262,7 +268,7 @@ impl Vessel {
         Vessel {
             mmsi,
             class,
-            identity: Identity::default(),
+            identity: None,
             flags: VesselFlags { invalid_mmsi: !mmsi_is_plausible(mmsi), ..VesselFlags::default() },
             last: None,
             first_seen_ms: time_ms,
@@ -272,9 +278,25 @@ impl Vessel {
         }
     }
 
+    /// Identity and voyage data as last reported ([`Identity::UNKNOWN`]
+    /// before any static report).
+    pub fn identity(&self) -> &Identity {
+        self.identity.as_deref().unwrap_or(&Identity::UNKNOWN)
+    }
+
+    /// Merges a static report into the identity (see [`Identity::merge`]).
+    pub fn merge_identity(&mut self, obs: &StaticObs) -> Vec<IdentityChange> {
+        self.identity.get_or_insert_with(Box::default).merge(obs)
+    }
+
+    /// Bytes the vessel holds on the heap besides its track: the boxed identity.
+    pub fn identity_heap_bytes(&self) -> usize {
+        self.identity.as_ref().map_or(0, |_| std::mem::size_of::<Identity>())
+    }
+
     /// The name, or an empty string.
     pub fn name(&self) -> &str {
-        self.identity.name.as_ref().map_or("", |n| n.as_str())
+        self.identity().name.as_ref().map_or("", |n| n.as_str())
     }
 }
 
@@ -308,5 +330,18 @@ mod tests {
         let ch = id.merge(&s);
         assert_eq!(ch, [IdentityChange { field: "name", before: "EAGLE S".into(), after: "EAGLE".into() }]);
         assert!(!mmsi_is_plausible(123_456_789) && !mmsi_is_plausible(1_234) && mmsi_is_plausible(518_998_000));
+    }
+
+    /// The record kept for every vessel stays small: identity is boxed once
+    /// a static report comes, and counted then.
+    #[test]
+    fn identity_is_boxed_when_reported() {
+        assert!(std::mem::size_of::<Vessel>() <= 160, "{} bytes", std::mem::size_of::<Vessel>());
+        let mut v = Vessel::new(230_000_001, Class::A, 0, 8);
+        assert_eq!((v.identity(), v.name(), v.identity_heap_bytes()), (&Identity::UNKNOWN, "", 0));
+        let s = StaticObs { time_ms: 0, mmsi: 230_000_001, class: Class::A, identity: Identity { name: Some("EAGLE S".into()), ..Identity::default() }, payload_hash: 0 };
+        assert!(v.merge_identity(&s).is_empty());
+        assert_eq!((v.name(), v.identity_heap_bytes()), ("EAGLE S", std::mem::size_of::<Identity>()));
+        assert_eq!(Identity::UNKNOWN, Identity::default());
     }
 }

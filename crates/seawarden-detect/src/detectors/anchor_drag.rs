@@ -177,7 +177,7 @@ impl AnchorDrag {
                 if !st.crossed.is_empty() {
                     factors.push(Factor { name: "crossings".into(), points: (10 * st.crossed.len()).min(20) as u8, detail: format!("crossed {} while slow", st.crossed.join(", ")) });
                 }
-                if cx.vessel.identity.shiptype.is_some_and(|t| (70..90).contains(&t)) {
+                if cx.vessel.identity().shiptype.is_some_and(|t| (70..90).contains(&t)) {
                     factors.push(Factor { name: "ship_type".into(), points: 5, detail: "cargo ship or tanker (carries heavy anchors)".into() });
                 }
                 let mut evidence = cx.base_evidence();

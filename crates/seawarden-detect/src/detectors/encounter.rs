@@ -97,7 +97,7 @@ impl Encounter {
                 continue;
             }
             let mut factors = cx.factors(AlertKind::Encounter, 25, format!("within {:.0} m of {} for {}", d, other, duration_text(together)), Some(place));
-            if let Some(w) = cx.world.watch(other, ov.identity.imo, ov.name()) {
+            if let Some(w) = cx.world.watch(other, ov.identity().imo, ov.name()) {
                 factors.push(crate::alert::Factor { name: "other_watchlist".into(), points: 20, detail: format!("the other ship is on {}: {}", w.list, w.reason) });
             }
             let mut evidence = cx.base_evidence();

@@ -41,7 +41,7 @@ impl IdentityChangeDetector {
                 Observation { start_ms: now_ms, now_ms, lat, lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: name.clone() },
             );
         }
-        let Some(imo) = v.identity.imo else { return };
+        let Some(imo) = v.identity().imo else { return };
         let previous = self.imo_owner.insert(imo, (v.mmsi, now_ms));
         let pair = previous.map(|(m, _)| (imo, m.min(v.mmsi), m.max(v.mmsi)));
         if let Some((other, seen)) = previous.filter(|(m, _)| *m != v.mmsi && pair.is_some_and(|k| self.shared_reported.insert(k, ()).is_none())) {
@@ -51,8 +51,9 @@ impl IdentityChangeDetector {
             evidence.insert("other_mmsi".into(), json!(other));
             evidence.insert("other_flag".into(), json!(other_flag));
             evidence.insert("other_last_seen".into(), json!(crate::alert::rfc3339(seen)));
-            let flag_changed = other_flag.is_some() && other_flag != cx.facts.flag;
-            let detail = if flag_changed { format!("IMO {imo} moved from MMSI {other} ({}) to {} ({}): flag change", other_flag.clone().unwrap_or_default(), v.mmsi, cx.facts.flag.clone().unwrap_or_default()) } else { format!("IMO {imo} is also used by MMSI {other}") };
+            let flag = cx.flag();
+            let flag_changed = other_flag.is_some() && other_flag != flag;
+            let detail = if flag_changed { format!("IMO {imo} moved from MMSI {other} ({}) to {} ({}): flag change", other_flag.clone().unwrap_or_default(), v.mmsi, flag.unwrap_or_default()) } else { format!("IMO {imo} is also used by MMSI {other}") };
             let factors = cx.factors(AlertKind::IdentityChange, 30, detail.clone(), None);
             let summary = format!("{who}: {detail}");
             cx.episodes.instant(
