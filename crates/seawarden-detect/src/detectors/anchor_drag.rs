@@ -37,10 +37,9 @@ struct State {
     /// One speed sample per two minutes at most over the baseline window:
     /// 4 bytes each, at most 60 (a quarter KiB per ship).
     history: SpeedHistory,
-    /// When the slow, straight run began: time, course, position, baseline
-    /// (boxed: few ships are ever in one, and this is kept for every ship).
-    slow: Option<Box<SlowStart>>,
-    crossed: Vec<String>,
+    /// The slow, straight run under way, if any (boxed: few ships are ever
+    /// in one, and this is kept for every ship).
+    slow: Option<Box<SlowRunState>>,
     key: u64,
     /// When the course line was last projected onto the corridors (at most
     /// once a minute), ms.
@@ -50,6 +49,24 @@ struct State {
 /// When a slow, straight run began: time (ms), course, latitude, longitude,
 /// baseline speed (knots).
 type SlowStart = (i64, f32, f64, f64, f64);
+
+/// A slow, straight run: its start, and the lines crossed during it.
+struct SlowRunState {
+    start: SlowStart,
+    crossed: Vec<String>,
+}
+
+impl State {
+    /// Lines crossed during the slow run (none outside one).
+    fn crossed(&self) -> &[String] {
+        self.slow.as_ref().map_or(&[], |s| &s.crossed)
+    }
+
+    /// The slow run, begun now with `start` if there is none.
+    fn slow_run(&mut self, start: SlowStart) -> &mut SlowRunState {
+        self.slow.get_or_insert_with(|| Box::new(SlowRunState { start, crossed: Vec::new() }))
+    }
+}
 
 /// Per-vessel speed history and slowdowns.
 #[derive(Default)]
@@ -97,7 +114,7 @@ impl AnchorDrag {
         }
         // Baseline: cruising speeds before the slowdown (samples while slow are excluded).
         let baseline = {
-            let until = st.slow.as_ref().map_or(u32::MAX, |s| (s.0 / 1000).max(0) as u32);
+            let until = st.slow.as_ref().map_or(u32::MAX, |s| (s.start.0 / 1000).max(0) as u32);
             let speeds = &mut self.scratch;
             speeds.clear();
             speeds.extend(st.history.iter().map(|h| (h.0, h.1 as f64 / 10.0)).filter(|h| h.0 < until && h.1 >= cfg.min_baseline_kn * 0.5).map(|h| h.1));
@@ -112,11 +129,10 @@ impl AnchorDrag {
         // ship already dragging its anchor when it reaches a cable (Eagle S)
         // is reported as it enters the corridor.
         if slow_now && !in_corridor {
-            let (since, course0, lat0, lon0, base) = **st.slow.get_or_insert_with(|| Box::new((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0))));
+            let (since, course0, lat0, lon0, base) = st.slow_run((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0))).start;
             let turned = angle_diff(cog as f64, course0 as f64);
             if turned > cfg.max_course_change_deg {
                 st.slow = None;
-                st.crossed.clear();
                 cx.episodes.end(key, p.time_ms);
             } else if cfg.lookahead_s > 0 && p.time_ms - since >= cfg.min_duration_s * 1000 && p.time_ms - st.looked_ms >= 60_000 {
                 st.looked_ms = p.time_ms;
@@ -135,7 +151,7 @@ impl AnchorDrag {
                     let ratio = sog as f64 / base.max(0.1);
                     let factors = cx.factors(AlertKind::AnchorDrag, 25, format!("{sog:.1} kn against a cruising {base:.1} kn for {}, course held, heading for {line} {:.1} km ahead", duration_text(dur), to_line_m / 1000.0), None);
                     let mut evidence = cx.base_evidence();
-                    SlowRun { sog, base, ratio, cog, course0, turned, dur_ms: dur, dist_m: dist }.evidence(&mut evidence, &st.crossed, p.status);
+                    SlowRun { sog, base, ratio, cog, course0, turned, dur_ms: dur, dist_m: dist }.evidence(&mut evidence, st.crossed(), p.status);
                     evidence.insert("ahead".into(), json!({"infrastructure": cx.world.infra_id(first.feature), "distance_m": to_line_m.round(), "eta_s": eta_s.round()}));
                     let name = cx.vessel.name().to_string();
                     let summary = format!(
@@ -153,35 +169,37 @@ impl AnchorDrag {
                 }
             }
         } else if slow_now && in_corridor {
-            let (since, course0, lat0, lon0, base) = **st.slow.get_or_insert_with(|| Box::new((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0))));
-            if st.crossed.is_empty() && !cx.episodes.is_open(&key) {
+            let (since, course0, lat0, lon0, base) = st.slow_run((p.time_ms, cog, p.lat, p.lon, baseline.unwrap_or(0.0))).start;
+            if st.crossed().is_empty() && !cx.episodes.is_open(&key) {
                 st.key = key_of(cx.world.infra_id(place.infra[0].feature));
                 key.key = st.key;
             }
-            for c in place.crossings.iter() {
-                let id = cx.world.infra_id(c.feature).to_string();
-                if !st.crossed.contains(&id) {
-                    st.crossed.push(id);
+            if let Some(run) = st.slow.as_mut() {
+                for c in place.crossings.iter() {
+                    let id = cx.world.infra_id(c.feature).to_string();
+                    if !run.crossed.contains(&id) {
+                        run.crossed.push(id);
+                    }
                 }
             }
             let turned = angle_diff(cog as f64, course0 as f64);
             if turned > cfg.max_course_change_deg {
                 st.slow = None;
-                st.crossed.clear();
                 cx.episodes.end(key, p.time_ms);
             } else if p.time_ms - since >= cfg.min_duration_s * 1000 {
                 let dur = p.time_ms - since;
                 let dist = distance_m(lat0, lon0, p.lat, p.lon);
                 let ratio = sog as f64 / base.max(0.1);
                 let mut factors = cx.factors(AlertKind::AnchorDrag, 40, format!("{sog:.1} kn against a cruising {base:.1} kn for {}, course held", duration_text(dur)), Some(place));
-                if !st.crossed.is_empty() {
-                    factors.push(Factor { name: "crossings".into(), points: (10 * st.crossed.len()).min(20) as u8, detail: format!("crossed {} while slow", st.crossed.join(", ")) });
+                let crossed = st.crossed();
+                if !crossed.is_empty() {
+                    factors.push(Factor { name: "crossings".into(), points: (10 * crossed.len()).min(20) as u8, detail: format!("crossed {} while slow", crossed.join(", ")) });
                 }
                 if cx.vessel.identity().shiptype.is_some_and(|t| (70..90).contains(&t)) {
                     factors.push(Factor { name: "ship_type".into(), points: 5, detail: "cargo ship or tanker (carries heavy anchors)".into() });
                 }
                 let mut evidence = cx.base_evidence();
-                SlowRun { sog, base, ratio, cog, course0, turned, dur_ms: dur, dist_m: dist }.evidence(&mut evidence, &st.crossed, p.status);
+                SlowRun { sog, base, ratio, cog, course0, turned, dur_ms: dur, dist_m: dist }.evidence(&mut evidence, st.crossed(), p.status);
                 let name = cx.vessel.name().to_string();
                 let summary = format!(
                     "{} ({}) has sailed {:.1} km at {:.1} kn, {:.0}% of its cruising speed, without turning, over {}",
@@ -193,7 +211,7 @@ impl AnchorDrag {
                     cx.world.infra_name(place.infra[0].feature)
                 );
                 let mut infra = cx.infra_ids(place);
-                for c in &st.crossed {
+                for c in st.crossed() {
                     if !infra.contains(c) {
                         infra.push(c.clone());
                     }
@@ -201,7 +219,6 @@ impl AnchorDrag {
                 cx.episodes.hold(key, Observation { start_ms: since, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: infra, zones: cx.zone_ids(place), factors, summary, evidence, vessel_name: name });
             }
         } else if !slow_now && st.slow.take().is_some() {
-            st.crossed.clear();
             cx.episodes.end(key, p.time_ms);
         }
         record(st);
@@ -211,7 +228,7 @@ impl AnchorDrag {
 impl AnchorDrag {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
-        self.state.table_bytes() + self.state.iter().map(|(_, s)| s.history.heap_bytes() + s.slow.as_ref().map_or(0, |_| std::mem::size_of::<SlowStart>()) + s.crossed.iter().map(|c| c.capacity() + std::mem::size_of::<String>()).sum::<usize>()).sum::<usize>()
+        self.state.table_bytes() + self.state.iter().map(|(_, s)| s.history.heap_bytes() + s.slow.as_ref().map_or(0, |s| std::mem::size_of::<SlowRunState>() + s.crossed.capacity() * std::mem::size_of::<String>() + s.crossed.iter().map(|c| c.capacity()).sum::<usize>())).sum::<usize>()
     }
 }
 

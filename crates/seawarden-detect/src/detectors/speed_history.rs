@@ -17,6 +17,9 @@ impl SpeedHistory {
     /// The longest time between the oldest and the newest sample, seconds.
     pub(crate) const SPAN_S: u32 = u16::MAX as u32;
 
+    /// Samples added to the capacity when it is full.
+    const GROWTH: usize = 8;
+
     /// Time of the oldest sample.
     pub(crate) fn front_s(&self) -> Option<u32> {
         self.samples.front().map(|s| self.base_s + s.0 as u32)
@@ -45,6 +48,12 @@ impl SpeedHistory {
             self.samples.iter_mut().for_each(|s| s.0 -= shift);
             self.base_s = base;
         }
+        if self.samples.len() == self.samples.capacity() {
+            // Grown 8 samples at a time rather than doubled: a window holds
+            // up to about 60, and doubling left a quarter of them empty on
+            // average.
+            self.samples.reserve_exact(Self::GROWTH);
+        }
         self.samples.push_back(((t_s - self.base_s) as u16, speed_tenths));
     }
 
@@ -68,6 +77,7 @@ mod tests {
         let mut h = SpeedHistory::default();
         let mut plain: VecDeque<(u32, u16)> = VecDeque::new();
         let mut t = 1_700_000_000u32;
+        let mut most = 0;
         for i in 0..2_000u32 {
             t += 120 + (i * 7919) % 600;
             // A two-hour window, as `anchor_drag` keeps by default.
@@ -77,10 +87,12 @@ mod tests {
             }
             h.push(t, (i % 300) as u16);
             plain.push_back((t, (i % 300) as u16));
+            most = most.max(plain.len());
             assert!(h.iter().eq(plain.iter().copied()));
             assert_eq!((h.front_s(), h.back_s()), (plain.front().map(|p| p.0), plain.back().map(|p| p.0)));
         }
         assert_eq!(h.heap_bytes(), h.samples.capacity() * 4);
+        assert!(h.samples.capacity() <= most + SpeedHistory::GROWTH, "capacity {} for at most {most}", h.samples.capacity());
     }
 
     #[test]
