@@ -217,19 +217,30 @@ impl Loitering {
         // corridor at sea speed does not hide a ship now stopped in it.
         let (mean, path, first, last) = if early {
             let from = p.time_ms - early_ms;
-            let n = stay.samples.len();
-            let recent: Vec<Sample> = (0..n).rev().map_while(|i| stay.samples.get(i)).take_while(|s| s.time_ms >= from).collect();
+            // The recent samples are those from `k` on (read in place, newest
+            // first, as the sums below add them).
+            let (samples, n) = (&stay.samples, stay.samples.len());
+            let at = |i: usize| samples.get(i).expect("a sample below len");
+            let mut k = n;
+            while k > 0 && at(k - 1).time_ms >= from {
+                k -= 1;
+            }
             // Observed throughout: from the window's start, with no hole
             // longer than three 3-minute reporting intervals (a feed outage
             // is not half an hour of slow presence).
-            let observed = recent.len() >= 3 && recent[recent.len() - 1].time_ms - from <= OBSERVED_HOLE_MS && recent.windows(2).all(|w| w[0].time_ms - w[1].time_ms <= OBSERVED_HOLE_MS);
+            let observed = n - k >= 3 && at(k).time_ms - from <= OBSERVED_HOLE_MS && (k + 1..n).all(|i| at(i).time_ms - at(i - 1).time_ms <= OBSERVED_HOLE_MS);
             if !observed {
                 return;
             }
-            let mean = recent.iter().map(|s| s.sog as f64).sum::<f64>() / recent.len() as f64;
+            let mean = (k..n).rev().map(|i| at(i).sog as f64).sum::<f64>() / (n - k) as f64;
+            // Too fast: not slow, and circling is not judged on the early
+            // window, so the path (a distance per sample) is not needed.
+            if mean >= cfg.max_mean_speed_kn {
+                return;
+            }
             // Steps into each sample but the oldest one's.
-            let path: f64 = recent.windows(2).map(|w| w[0].step_from(&w[1])).sum();
-            (mean, path, recent[recent.len() - 1], recent[0])
+            let path: f64 = (k + 1..n).rev().map(|i| at(i).step_from(&at(i - 1))).sum();
+            (mean, path, at(k), at(n - 1))
         } else {
             let n = stay.samples.len() as f64;
             (stay.speed_sum / n, stay.path_m.max(0.0), stay.samples.front().expect("3 samples"), stay.samples.back().expect("3 samples"))
