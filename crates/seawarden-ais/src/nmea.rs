@@ -4,19 +4,27 @@
 /// delimiter and `*`.
 #[inline]
 pub fn checksum(bytes: &[u8]) -> u8 {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut acc: u64 = 0;
+    let n = bytes.len();
+    if n < 16 {
+        return bytes.iter().fold(0, |x, &b| x ^ b);
+    }
+    // Sixteen bytes at a time, then the last sixteen again, of which only
+    // the bytes not yet counted are kept (shifted low: the fold below does
+    // not care where a byte sits).
+    let mut chunks = bytes.chunks_exact(16);
+    let mut acc = 0u128;
     for c in &mut chunks {
-        acc ^= u64::from_le_bytes(c.try_into().unwrap());
+        acc ^= u128::from_le_bytes(c.try_into().expect("16 bytes"));
     }
-    let mut x = acc ^ (acc >> 32);
-    x ^= x >> 16;
-    x ^= x >> 8;
-    let mut sum = x as u8;
-    for &b in chunks.remainder() {
-        sum ^= b;
+    let left = chunks.remainder().len();
+    if left > 0 {
+        let last = u128::from_le_bytes(bytes[n - 16..].try_into().expect("16 bytes"));
+        acc ^= last >> (8 * (16 - left));
     }
-    sum
+    let x = (acc as u64) ^ (acc >> 64) as u64;
+    let x = x ^ (x >> 32);
+    let x = x ^ (x >> 16);
+    (x ^ (x >> 8)) as u8
 }
 
 #[inline(always)]
@@ -179,10 +187,68 @@ fn fragment_fields(line: &[u8]) -> Result<(u8, u8, &[u8], u8, usize), FrameError
     Ok((total, number, seq_field, channel, i))
 }
 
-/// Position of the first comma. Payload fields are short (tens of bytes), where
-/// eight bytes at a time in a register beat a vectorised search's set-up.
+/// Position of the first comma: sixteen bytes at a time, then the last
+/// sixteen again for the bytes not yet seen.
 #[inline(always)]
 fn memchr_comma(b: &[u8]) -> Option<usize> {
+    let n = b.len();
+    if n < 16 {
+        return memchr_comma_short(b);
+    }
+    let mut at = 0;
+    while at + 16 <= n {
+        let m = comma_mask(b[at..at + 16].try_into().expect("16 bytes"));
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    if at < n {
+        let m = comma_mask(b[n - 16..].try_into().expect("16 bytes")) >> (at + 16 - n);
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize);
+        }
+    }
+    None
+}
+
+/// Bit i set for every comma at byte i of sixteen.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn comma_mask(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::*;
+    let word = |i: usize| i64::from_le_bytes(chunk[i..i + 8].try_into().expect("8 bytes"));
+    // SAFETY: these intrinsics need SSE2 only, which every x86-64 CPU has
+    // (it is in the target's baseline); none touches memory.
+    unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_set_epi64x(word(8), word(0)), _mm_set1_epi8(b',' as i8))) as u32 }
+}
+
+/// [`comma_mask`] eight bytes at a time, where SSE2 is not available.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn comma_mask(chunk: &[u8; 16]) -> u32 {
+    comma_mask_swar(chunk)
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `comma_mask` against it
+#[inline(always)]
+fn comma_mask_swar(chunk: &[u8; 16]) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The exact zero-byte test of `memchr_comma_short`, its high bits
+    // gathered into one byte by a multiply.
+    let mask = |i: usize| {
+        let x = u64::from_le_bytes(chunk[i..i + 8].try_into().expect("8 bytes")) ^ (ONES * b',' as u64);
+        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        ((found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    };
+    mask(0) | mask(8) << 8
+}
+
+/// [`memchr_comma`] for fewer than sixteen bytes, eight at a time in a
+/// register.
+#[inline(always)]
+fn memchr_comma_short(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut chunks = b.chunks_exact(8);
@@ -236,8 +302,10 @@ mod tests {
         let s = b"AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0";
         assert_eq!(checksum(s), s.iter().fold(0, |a, b| a ^ b));
         assert_eq!(checksum(s), 0x30);
-        for n in 0..20 {
-            assert_eq!(checksum(&s[..n]), s[..n].iter().fold(0, |a, b| a ^ b));
+        for start in 0..s.len() {
+            for end in start..=s.len() {
+                assert_eq!(checksum(&s[start..end]), s[start..end].iter().fold(0, |a, b| a ^ b));
+            }
         }
     }
 
@@ -272,6 +340,16 @@ mod tests {
             }
         }
         assert_eq!(memchr_comma(&[0x2C ^ 0x80, 0xAC, 0x2D, 0x2B, 0, 0, 0, 0, b',']), Some(8));
+        let mut tricky = [0x2C ^ 0x80, 0xAC, 0x2D, 0x2B, 0, 0xFF, 0x7F, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, b','];
+        assert_eq!(memchr_comma(&tricky), Some(17));
+        tricky[15] = b',';
+        assert_eq!(memchr_comma(&tricky), Some(15));
+        for start in 0..hay.len() - 16 {
+            let chunk: &[u8; 16] = hay[start..start + 16].try_into().unwrap();
+            let naive = chunk.iter().enumerate().filter(|(_, &b)| b == b',').fold(0u32, |m, (i, _)| m | 1 << i);
+            assert_eq!(comma_mask(chunk), naive);
+            assert_eq!(comma_mask_swar(chunk), naive);
+        }
     }
 
     #[test]

@@ -49,7 +49,141 @@ pub fn unix_to_ms(v: i64) -> i64 {
 
 /// Parses a tag block starting at `line[0] == b'\\'`; returns it and the bytes
 /// consumed (through the closing backslash).
+#[inline]
 pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
+    match parse_usual(line) {
+        Some(parsed) => Ok(parsed),
+        None => parse_any(line),
+    }
+}
+
+/// The usual tag block, in one pass over 48 bytes: `s:`, `c:` (plain
+/// digits) and `g:` fields only, at most 47 bytes inside the backslashes,
+/// a checksum that matches or is `*00`, and a sentence after it (the 48
+/// bytes must be there to read). `None` for anything else, which
+/// [`parse_any`] then reads; where this returns a block, `parse_any` returns
+/// the same.
+#[inline(always)]
+fn parse_usual(line: &[u8]) -> Option<(TagBlock<'_>, usize)> {
+    let window: &[u8; WINDOW] = line.get(1..WINDOW + 1)?.try_into().ok()?;
+    let (ends, commas, xor_before) = scan(window);
+    // The block's length inside its backslashes; `*hh` ends it.
+    let n = ends.trailing_zeros() as usize;
+    if n >= WINDOW || n < 3 || window[n - 3] != b'*' {
+        return None;
+    }
+    let star = n - 3;
+    let expected = hex2(&window[n - 2..n])?;
+    let unchecked = xor_before(star) != expected;
+    if unchecked && expected != 0 {
+        return None;
+    }
+    let inner = &window[..star];
+    let mut tb = TagBlock { unchecked, ..TagBlock::default() };
+    // Field ends: every comma before the star, and the star itself.
+    let mut bounds = (commas & ((1u64 << star) - 1)) | 1 << star;
+    let mut start = 0;
+    while bounds != 0 {
+        let end = bounds.trailing_zeros() as usize;
+        bounds &= bounds - 1;
+        let field = &inner[start..end];
+        start = end + 1;
+        if field.len() < 2 || field[1] != b':' {
+            return None;
+        }
+        let value = &field[2..];
+        match field[0] {
+            b'c' => tb.time_ms = Some(unix_to_ms(parse_digits(value)?)),
+            b's' => tb.source = Some(value),
+            b'g' => tb.group = Some(parse_group(value)?),
+            _ => return None,
+        }
+    }
+    Some((tb, n + 2))
+}
+
+/// Bytes read at once by [`parse_usual`].
+const WINDOW: usize = 48;
+
+/// Bit masks of the backslashes and the commas in the window (bit i for
+/// byte i), and a function giving the XOR of its first k bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn scan(w: &[u8; WINDOW]) -> (u64, u64, impl Fn(usize) -> u8) {
+    use std::arch::x86_64::*;
+    let word = |i: usize| i64::from_le_bytes(w[i..i + 8].try_into().expect("8 bytes"));
+    // SAFETY: these intrinsics need SSE2 only, which every x86-64 CPU has
+    // (it is in the target's baseline); none touches memory.
+    unsafe {
+        let v = [_mm_set_epi64x(word(8), word(0)), _mm_set_epi64x(word(24), word(16)), _mm_set_epi64x(word(40), word(32))];
+        let mask = |c: u8| {
+            let c = _mm_set1_epi8(c as i8);
+            let m = |v: __m128i| _mm_movemask_epi8(_mm_cmpeq_epi8(v, c)) as u32 as u64;
+            m(v[0]) | m(v[1]) << 16 | m(v[2]) << 32
+        };
+        let (ends, commas) = (mask(b'\\'), mask(b','));
+        let xor_before = move |k: usize| {
+            // Keep the bytes before k (signed byte compares of 0..47 with k).
+            let lim = _mm_set1_epi8(k as i8);
+            let iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let keep = |v: __m128i, from: i8| _mm_and_si128(v, _mm_cmpgt_epi8(lim, _mm_add_epi8(iota, _mm_set1_epi8(from))));
+            let x = _mm_xor_si128(_mm_xor_si128(keep(v[0], 0), keep(v[1], 16)), keep(v[2], 32));
+            let x = _mm_xor_si128(x, _mm_unpackhi_epi64(x, x));
+            fold_xor(_mm_cvtsi128_si64(x) as u64)
+        };
+        (ends, commas, xor_before)
+    }
+}
+
+/// [`scan`] with eight bytes at a time in a register, where SSE2 is not
+/// available.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn scan(w: &[u8; WINDOW]) -> (u64, u64, impl Fn(usize) -> u8) {
+    scan_swar(w)
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `scan` against it
+#[inline(always)]
+fn scan_swar(w: &[u8; WINDOW]) -> (u64, u64, impl Fn(usize) -> u8) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let words: [u64; WINDOW / 8] = std::array::from_fn(|i| u64::from_le_bytes(w[8 * i..8 * i + 8].try_into().expect("8 bytes")));
+    // Bit i set for every byte i equal to c: the exact zero-byte test of
+    // `find_byte`, its high bits gathered into one byte by a multiply.
+    let mask = |x: u64, c: u8| {
+        let x = x ^ (ONES * c as u64);
+        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        (found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    };
+    let (mut ends, mut commas) = (0, 0);
+    for (i, &x) in words.iter().enumerate() {
+        ends |= mask(x, b'\\') << (8 * i);
+        commas |= mask(x, b',') << (8 * i);
+    }
+    let xor_before = move |k: usize| {
+        let mut acc = 0;
+        for (i, &x) in words.iter().enumerate() {
+            let keep = k.saturating_sub(8 * i).min(8);
+            acc ^= if keep == 8 { x } else { x & ((1u64 << (8 * keep)) - 1) };
+        }
+        fold_xor(acc)
+    };
+    (ends, commas, xor_before)
+}
+
+/// The XOR of a word's eight bytes.
+#[inline(always)]
+fn fold_xor(x: u64) -> u8 {
+    let x = x ^ (x >> 32);
+    let x = x ^ (x >> 16);
+    (x ^ (x >> 8)) as u8
+}
+
+/// Any tag block: every field kind, longer blocks, the Kystverket checksum
+/// rule, and the errors.
+#[inline(never)]
+fn parse_any(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
     debug_assert_eq!(line.first(), Some(&b'\\'));
     let rest = line.get(1..).unwrap_or_default();
     let (len, xor) = find_end_xor(rest).ok_or(TagBlockError::Malformed)?;
@@ -143,11 +277,7 @@ pub(crate) fn find_byte<const B: u8>(hay: &[u8]) -> Option<usize> {
 fn find_end_xor(hay: &[u8]) -> Option<(usize, u8)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let fold = |acc: u64| {
-        let x = acc ^ (acc >> 32);
-        let x = x ^ (x >> 16);
-        (x ^ (x >> 8)) as u8
-    };
+    let fold = fold_xor;
     let mut chunks = hay.chunks_exact(8);
     let mut acc = 0u64;
     let mut base = 0;
@@ -332,6 +462,57 @@ mod tests {
                 let naive = h.iter().position(|&c| c == b'\\').map(|i| (i, checksum(&h[..i])));
                 assert_eq!(find_end_xor(h), naive, "{start}..{end}");
             }
+        }
+    }
+
+    /// The one-pass reading of the usual blocks gives what the general one
+    /// does, or leaves the block to it.
+    #[test]
+    fn usual_blocks_read_as_any_block() {
+        use proptest::prelude::*;
+        let field = prop_oneof![
+            "[0-9]{1,13}".prop_map(|v| format!("c:{v}")),
+            "[0-9]{1,4}\\.[0-9]".prop_map(|v| format!("c:{v}")),
+            "[A-Za-z0-9 ]{0,12}".prop_map(|v| format!("s:{v}")),
+            (1u8..4, 1u8..4, 0u32..100_000).prop_map(|(a, b, c)| format!("g:{a}-{b}-{c}")),
+            "[a-z]{1,2}:[0-9a-z]{0,6}",
+            "[0-9]G[0-9]:[0-9]{1,4}",
+            Just(String::new()),
+        ];
+        let checksum_kind = prop_oneof![Just(0u8), Just(1), Just(2)];
+        let block = (proptest::collection::vec(field, 1..5), checksum_kind);
+        proptest!(ProptestConfig::with_cases(4000), |((fields, kind) in block)| {
+            let body = fields.join(",");
+            let sum = match kind { 0 => checksum(body.as_bytes()), 1 => 0, _ => checksum(body.as_bytes()) ^ 0x11 };
+            let line = format!("\\{body}*{sum:02X}\\!AIVDM,1,1,,B,13M2>0Pv0d0phTbQ`pjJVHNP0t8V,0*71");
+            let line = line.as_bytes();
+            if fields.iter().all(|f| f.starts_with("s:") && f.len() < 8) && kind == 0 {
+                prop_assert!(parse_usual(line).is_some(), "the usual reading declined {}", body);
+            }
+            if let Some(usual) = parse_usual(line) {
+                prop_assert_eq!(Ok(usual), parse_any(line));
+            }
+            prop_assert_eq!(parse_tag_block(line), parse_any(line));
+        });
+    }
+
+    #[test]
+    fn one_pass_scan_matches_naive() {
+        let hay = b"\\g:1-2-1001,s:2470110,c:1700000002*7B\\!AIVDM,2,1,0,A,53k>`Kp2Em8D=1@TiLL4l8E:18TL40000000001698C??5bCd@A1H20C@000,0*7C\\s:2573485,c:1700000000*00\\!AIVDM,1,1,,B,13M2>0Pv0d0phTbQ`pjJVHNP0t8V,0*71";
+        for start in 0..hay.len() - WINDOW {
+            let w: &[u8; WINDOW] = hay[start..start + WINDOW].try_into().unwrap();
+            let naive = |c: u8| w.iter().enumerate().filter(|(_, &b)| b == c).fold(0u64, |m, (i, _)| m | 1 << i);
+            let check = |(ends, commas, xor_before): (u64, u64, Vec<u8>)| {
+                assert_eq!(ends, naive(b'\\'));
+                assert_eq!(commas, naive(b','));
+                for (k, x) in xor_before.into_iter().enumerate() {
+                    assert_eq!(x, checksum(&w[..k]), "{start} {k}");
+                }
+            };
+            let (e, c, x) = scan(w);
+            check((e, c, (0..WINDOW).map(x).collect()));
+            let (e, c, x) = scan_swar(w);
+            check((e, c, (0..WINDOW).map(x).collect()));
         }
     }
 
