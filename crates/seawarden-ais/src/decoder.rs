@@ -403,8 +403,11 @@ impl Decoder {
             };
             if sentences == 0 {
                 self.stats.ais_lines += 1;
-                let m = line_meta(&line[(pos + used).min(line.len())..]).or(self.pending_meta.take().unwrap_or_default());
-                line_meta_cache = m;
+                let rest = &line[(pos + used).min(line.len())..];
+                // Most lines are one sentence with nothing around it.
+                if start > 0 || !rest.is_empty() || self.pending_meta.is_some() {
+                    line_meta_cache = line_meta(rest).or(self.pending_meta.take().unwrap_or_default());
+                }
             }
             sentences += 1;
             self.process(&tag, sentence, &line_meta_cache, raw, sink);
