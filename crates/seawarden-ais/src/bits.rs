@@ -524,21 +524,24 @@ impl<'a> BitReader<'a> {
     pub fn text<const N: usize>(&mut self, chars: usize) -> AisText<N> {
         let mut t = AisText::<N>::default();
         let avail = (self.remaining() / 6).min(chars).min(N);
-        // Ten characters (60 bits) per read; text ends at the first '@'.
+        // Eight characters (48 bits) per read; text ends at the first '@'.
         let mut i = 0;
-        'outer: while i < avail {
-            let n = (avail - i).min(10);
-            let word = self.payload.bits(self.pos + i * 6, 60);
-            for k in 0..n {
-                let c = SIXBIT_ASCII[((word >> (54 - 6 * k)) & 0x3F) as usize];
-                if c == b'@' {
-                    break 'outer;
-                }
-                t.buf[t.len as usize] = c;
-                t.len += 1;
+        while i < avail {
+            let (ascii, at) = sixbit_ascii8(self.payload.bits(self.pos + i * 6, 48));
+            let n = (avail - i).min(8);
+            let take = at.min(n);
+            if i + 8 <= N {
+                // Room for all eight: one store, the bytes past `take` unused.
+                t.buf[i..i + 8].copy_from_slice(&ascii.to_le_bytes());
+            } else {
+                t.buf[i..i + take].copy_from_slice(&ascii.to_le_bytes()[..take]);
             }
-            i += n;
+            i += take;
+            if take < n {
+                break;
+            }
         }
+        t.len = i as u8;
         self.pos += chars * 6;
         t.trim_end();
         t
@@ -550,6 +553,26 @@ impl<'a> BitReader<'a> {
         self.pos = self.payload.len.max(self.pos);
         p
     }
+}
+
+/// Eight 6-bit characters (48 bits, the first highest) as ASCII, the first
+/// character in the lowest byte ([`SIXBIT_ASCII`], all eight at once in a
+/// register), and the position of the first `@` (8 if none).
+#[inline(always)]
+fn sixbit_ascii8(bits48: u64) -> (u64, usize) {
+    const SIX: u64 = 0x003F_003F_003F_003F;
+    const TWELVE: u64 = 0x0000_0FFF_0000_0FFF;
+    // Halves, then pairs, then single characters, the earlier one low each time.
+    let x = bits48 & 0xFFFF_FFFF_FFFF;
+    let x = (x >> 24) | (x & 0xFF_FFFF) << 32;
+    let x = (x >> 12) & TWELVE | (x & TWELVE) << 16;
+    let v = (x >> 6) & SIX | (x & SIX) << 8;
+    // Values 0-31 are '@'..'_' (64 added: bit 6 set), 32-63 are ' '..'?'.
+    let ascii = v | (!v & 0x2020_2020_2020_2020) << 1;
+    // '@' is value 0: an exact zero-byte test, the lowest zero byte first.
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let zero = !(((v & LOW7).wrapping_add(LOW7)) | v | LOW7);
+    (ascii, (zero.trailing_zeros() / 8) as usize)
 }
 
 /// Sequential field writer, building a [`Payload`] for encoding.
@@ -803,6 +826,52 @@ mod tests {
         assert_eq!(UNARMOR[b'X' as usize], 0xFF);
         assert_eq!(UNARMOR[b'x' as usize], 0xFF);
         assert_eq!(UNARMOR[b',' as usize], 0xFF);
+    }
+
+    /// Text read eight characters at a time equals text read one at a time,
+    /// at every offset and length, with and without '@' and spaces.
+    #[test]
+    fn text_matches_one_character_at_a_time() {
+        fn one_at_a_time<const N: usize>(r: &mut BitReader<'_>, chars: usize) -> AisText<N> {
+            let mut t = AisText::<N>::default();
+            let avail = (r.remaining() / 6).min(chars).min(N);
+            for k in 0..avail {
+                let c = SIXBIT_ASCII[r.payload.bits(r.pos + 6 * k, 6) as usize];
+                if c == b'@' {
+                    break;
+                }
+                t.push(c);
+            }
+            r.pos += chars * 6;
+            t.trim_end();
+            t
+        }
+        let payloads: [&[u8]; 4] = [
+            b"58KvN<42ACikUKW77F1H4hF0<PTp622222222216`0`cF5BF0RT13H0T",
+            b"H3mOT>A8TL618uA@E8@4n0L@4q<0wwwwww0000000hhhhhhhh",
+            b"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw",
+            b"P000000000000000000000000000000000",
+        ];
+        for armored in payloads {
+            let p = Payload::from_armored(armored, 0).unwrap();
+            for start in 0..p.len() {
+                for chars in [0, 1, 3, 7, 8, 9, 15, 20, 21, 40] {
+                    let (mut a, mut b) = (p.reader(), p.reader());
+                    a.skip(start);
+                    b.skip(start);
+                    assert_eq!(a.text::<20>(chars), one_at_a_time::<20>(&mut b, chars), "{start} {chars}");
+                    assert_eq!(a.pos, b.pos);
+                    let (mut a, mut b) = (p.reader(), p.reader());
+                    a.skip(start);
+                    b.skip(start);
+                    assert_eq!(a.text::<7>(chars), one_at_a_time::<7>(&mut b, chars));
+                    let (mut a, mut b) = (p.reader(), p.reader());
+                    a.skip(start);
+                    b.skip(start);
+                    assert_eq!(a.text::<161>(chars * 4), one_at_a_time::<161>(&mut b, chars * 4));
+                }
+            }
+        }
     }
 
     #[test]
