@@ -330,8 +330,60 @@ impl Decoder {
     }
 
     /// Feeds one line (without its line terminator; a trailing `\r` is fine).
+    #[inline]
     pub fn feed(&mut self, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         self.stats.lines += 1;
+        if !self.feed_usual(raw, sink) {
+            self.feed_any(raw, sink);
+        }
+    }
+
+    /// The usual line: one well-formed sentence, perhaps after one tag
+    /// block, with nothing else on the line and no wrapper line before it.
+    /// Returns false, having changed nothing, for any other line (then
+    /// [`Decoder::feed_any`] reads it; for the usual line both do the same).
+    #[inline(always)]
+    fn feed_usual(&mut self, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) -> bool {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let (tag, pos) = match line.first() {
+            Some(b'!') => (TagBlock::default(), 0),
+            Some(b'\\') => match parse_tag_block(line) {
+                Ok((tag, used)) if line.get(used) == Some(&b'!') => (tag, used),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        let Ok((sentence, used)) = parse_sentence(&line[pos..]) else {
+            return false;
+        };
+        if pos + used != line.len() || self.pending_meta.is_some() {
+            return false;
+        }
+        self.stats.ais_lines += 1;
+        self.stats.unchecked_tag_blocks += tag.unchecked as u64;
+        self.process(&tag, Ok(sentence), &LineMeta::default(), raw, sink);
+        self.end_line(LineMeta::default().time_ms, sink);
+        true
+    }
+
+    /// Expires old fragments now and then, and updates the pending count.
+    #[inline(always)]
+    fn end_line(&mut self, now: Option<i64>, sink: &mut impl FnMut(Event<'_>)) {
+        let line_no = self.stats.lines;
+        if line_no % 1024 == 0 {
+            let stats = &mut self.stats;
+            self.assembler.expire(line_no, now, |n| {
+                stats.rejected[RejectReason::OrphanFragment as usize] += n;
+                sink(Event::Rejected { reason: RejectReason::OrphanFragment, count: n, line: None });
+            });
+        }
+        self.stats.pending = self.assembler.pending();
+    }
+
+    /// Any line: several sentences and tag blocks, wrappers, text around
+    /// the sentences, and lines with no sentence.
+    #[inline(never)]
+    fn feed_any(&mut self, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         let line = trim(raw);
         if line.is_empty() {
             self.stats.blank += 1;
@@ -436,16 +488,7 @@ impl Decoder {
             }
             return;
         }
-        let line_no = self.stats.lines;
-        if line_no % 1024 == 0 {
-            let stats = &mut self.stats;
-            let now = line_meta_cache.time_ms;
-            self.assembler.expire(line_no, now, |n| {
-                stats.rejected[RejectReason::OrphanFragment as usize] += n;
-                sink(Event::Rejected { reason: RejectReason::OrphanFragment, count: n, line: None });
-            });
-        }
-        self.stats.pending = self.assembler.pending();
+        self.end_line(line_meta_cache.time_ms, sink);
     }
 
     /// Handles one sentence of a line: decodes it, or hands it to the assembler.
