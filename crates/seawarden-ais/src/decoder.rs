@@ -345,14 +345,21 @@ impl Decoder {
     #[inline(always)]
     fn feed_usual(&mut self, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) -> bool {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let (tag, pos) = match line.first() {
-            Some(b'!') => (TagBlock::default(), 0),
+        // Two copies of the rest, so that the one without a tag block is
+        // compiled knowing it has none.
+        match line.first() {
+            Some(b'!') => self.feed_usual_sentence(TagBlock::default(), line, 0, raw, sink),
             Some(b'\\') => match parse_tag_block(line) {
-                Ok((tag, used)) if line.get(used) == Some(&b'!') => (tag, used),
-                _ => return false,
+                Ok((tag, used)) if line.get(used) == Some(&b'!') => self.feed_usual_sentence(tag, line, used, raw, sink),
+                _ => false,
             },
-            _ => return false,
-        };
+            _ => false,
+        }
+    }
+
+    /// [`Decoder::feed_usual`] from the sentence at `pos` of `line` on.
+    #[inline(always)]
+    fn feed_usual_sentence(&mut self, tag: TagBlock<'_>, line: &[u8], pos: usize, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) -> bool {
         let Ok((sentence, used)) = parse_sentence(&line[pos..]) else {
             return false;
         };
