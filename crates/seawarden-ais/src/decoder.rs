@@ -304,14 +304,7 @@ impl Decoder {
     /// Feeds every line of a buffer (lines end with `\n`; a last line without
     /// one is fed too).
     pub fn feed_lines(&mut self, buf: &[u8], sink: &mut impl FnMut(Event<'_>)) {
-        let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', buf) {
-            self.feed(&buf[start..nl], sink);
-            start = nl + 1;
-        }
-        if start < buf.len() {
-            self.feed(&buf[start..], sink);
-        }
+        crate::lines::for_each_line(buf, |line| self.feed(line, sink));
     }
 
     /// Ends the input: incomplete multi-part messages are counted as orphans.

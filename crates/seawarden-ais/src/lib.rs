@@ -36,6 +36,7 @@ pub mod decoder;
 pub mod encode;
 pub mod gpsd;
 pub mod json;
+pub mod lines;
 pub mod messages;
 pub mod meta;
 pub mod nmea;

@@ -53,27 +53,36 @@ pub fn for_each_line_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
             let _ = map.advise(memmap2::Advice::Sequential);
             if !(map.len() >= 2 && map[0] == 0x1f && map[1] == 0x8b) {
                 let bar = progress_bar(meta.len());
+                // Blocks of whole lines of about RELEASE_BYTES, split by the
+                // codec's line splitter; after each, the pages read are
+                // dropped from this process's memory, so resident memory
+                // stays flat for any size.
                 let mut start = 0;
-                let mut reported = 0;
-                for nl in memchr::memchr_iter(b'\n', &map) {
-                    f(&map[start..nl]);
-                    start = nl + 1;
-                    if start - reported >= RELEASE_BYTES {
-                        // Drop the pages already read from this process's
-                        // memory, so resident memory stays flat for any size.
-                        let done = (start / RELEASE_BYTES) * RELEASE_BYTES;
+                let mut released = 0;
+                while start < map.len() {
+                    let window = &map[start..map.len().min(start + RELEASE_BYTES)];
+                    let end = if start + window.len() == map.len() {
+                        map.len()
+                    } else {
+                        match memchr::memrchr(b'\n', window) {
+                            Some(nl) => start + nl + 1,
+                            // A line longer than a block: through its end.
+                            None => memchr::memchr(b'\n', &map[start + window.len()..]).map_or(map.len(), |nl| start + window.len() + nl + 1),
+                        }
+                    };
+                    seawarden_ais::lines::for_each_line(&map[start..end], &mut f);
+                    start = end;
+                    let done = (start / RELEASE_BYTES) * RELEASE_BYTES;
+                    if done > released {
                         // SAFETY: the range lies within the map and is never
                         // read again; the map is read-only and file-backed, so
                         // dropping its pages loses nothing.
-                        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, reported, done - reported) };
-                        if let Some(bar) = &bar {
-                            bar.set_position(start as u64);
-                        }
-                        reported = done;
+                        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, released, done - released) };
+                        released = done;
                     }
-                }
-                if start < map.len() {
-                    f(&map[start..]);
+                    if let Some(bar) = &bar {
+                        bar.set_position(start as u64);
+                    }
                 }
                 if let Some(bar) = bar {
                     bar.finish_and_clear();
@@ -133,12 +142,14 @@ pub fn for_each_line(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Res
             Err(e) => return Err(e),
         };
         let end = filled + n;
-        let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', &buf[filled..end]) {
-            let nl = filled + nl;
-            f(&buf[start..nl]);
-            start = nl + 1;
-        }
+        // The whole lines read so far, split by the codec's line splitter.
+        let start = match memchr::memrchr(b'\n', &buf[filled..end]) {
+            Some(nl) => {
+                seawarden_ais::lines::for_each_line(&buf[..filled + nl + 1], &mut f);
+                filled + nl + 1
+            }
+            None => 0,
+        };
         if start == 0 && end == buf.len() {
             // A line longer than the buffer: pass it on in pieces.
             f(&buf[..end]);
@@ -152,4 +163,63 @@ pub fn for_each_line(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Res
         f(&buf[..filled]);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Lines of every length from 0 to 299 bytes, over more than one
+    /// release block, so that blocks end in every kind of place.
+    fn text(total: usize) -> Vec<u8> {
+        let mut t = Vec::with_capacity(total + 300);
+        let mut n = 0usize;
+        while t.len() < total {
+            let len = (n * 37) % 300;
+            t.extend((0..len).map(|i| b'!' + ((n + i) % 90) as u8));
+            t.push(b'\n');
+            n += 1;
+        }
+        t
+    }
+
+    fn lines_of(path: &Path) -> Vec<Vec<u8>> {
+        let mut got = Vec::new();
+        for_each_line_of(path.to_str().unwrap(), |l| got.push(l.to_vec())).unwrap();
+        got
+    }
+
+    fn split(buf: &[u8]) -> Vec<Vec<u8>> {
+        let mut want: Vec<Vec<u8>> = buf.split(|&c| c == b'\n').map(<[u8]>::to_vec).collect();
+        if buf.is_empty() || buf.ends_with(b"\n") {
+            want.pop();
+        }
+        want
+    }
+
+    #[test]
+    fn mapped_and_gzip_files_give_every_line() {
+        let dir = std::env::temp_dir().join(format!("seawarden-input-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut t = text(RELEASE_BYTES * 2 + 12_345);
+        // A last line without its newline.
+        t.extend_from_slice(b"!AIVDM,1,1,,A,last");
+        let plain = dir.join("a.nmea");
+        std::fs::write(&plain, &t).unwrap();
+        let want = split(&t);
+        assert_eq!(lines_of(&plain), want);
+        let gz = dir.join("a.nmea.gz");
+        let mut enc = flate2::write::GzEncoder::new(File::create(&gz).unwrap(), flate2::Compression::fast());
+        enc.write_all(&t).unwrap();
+        enc.finish().unwrap();
+        assert_eq!(lines_of(&gz), want);
+        // A line longer than a release block, in the mapped file.
+        let mut long = b"first\n".to_vec();
+        long.extend(std::iter::repeat_n(b'x', RELEASE_BYTES + 10));
+        long.extend_from_slice(b"\nlast\n");
+        std::fs::write(&plain, &long).unwrap();
+        assert_eq!(lines_of(&plain), split(&long));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
