@@ -492,7 +492,7 @@ impl Decoder {
     }
 
     /// Handles one sentence of a line: decodes it, or hands it to the assembler.
-    #[inline]
+    #[inline(always)]
     fn process(&mut self, tag: &TagBlock<'_>, sentence: Result<Sentence<'_>, RejectReason>, line_meta: &LineMeta, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         self.stats.sentences += 1;
         let s = match sentence {
@@ -548,7 +548,7 @@ impl Decoder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn emit(stats: &mut Stats, slot: &mut Decoded, payload: &Payload, meta: Meta, sentences: u64, raw: &[u8], sink: &mut impl FnMut(Event<'_>)) {
         match slot.message.decode_into(payload) {
             Ok(()) => {
