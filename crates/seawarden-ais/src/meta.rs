@@ -15,7 +15,7 @@ impl Source {
     pub const CAPACITY: usize = 23;
 
     /// A source from raw bytes; non-UTF-8 bytes are replaced by `?`.
-    #[inline]
+    #[inline(always)]
     pub fn new(raw: &[u8]) -> Source {
         let raw = &raw[..raw.len().min(Self::CAPACITY)];
         let n = raw.len();

@@ -49,7 +49,7 @@ pub fn unix_to_ms(v: i64) -> i64 {
 
 /// Parses a tag block starting at `line[0] == b'\\'`; returns it and the bytes
 /// consumed (through the closing backslash).
-#[inline]
+#[inline(always)]
 pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockError> {
     match parse_usual(line) {
         Some(parsed) => Ok(parsed),
@@ -384,7 +384,16 @@ pub(crate) fn parse_int(v: &[u8]) -> Option<i64> {
 }
 
 /// `g:1-2-3985` → (1, 2, 3985).
+#[inline]
 fn parse_group(v: &[u8]) -> Option<(u8, u8, u32)> {
+    // The usual form, one-digit counts and a plain id, read directly.
+    if let [n @ b'1'..=b'9', b'-', t @ b'1'..=b'9', b'-', id @ ..] = v {
+        if n <= t {
+            if let Some(id) = parse_digits(id).and_then(|id| u32::try_from(id).ok()) {
+                return Some((n - b'0', t - b'0', id));
+            }
+        }
+    }
     let mut it = v.splitn(3, |&c| c == b'-');
     let num = parse_int(it.next()?)?;
     let total = parse_int(it.next()?)?;
@@ -513,6 +522,29 @@ mod tests {
             check((e, c, (0..WINDOW).map(x).collect()));
             let (e, c, x) = scan_swar(w);
             check((e, c, (0..WINDOW).map(x).collect()));
+        }
+    }
+
+    /// The direct reading of the usual group field gives what splitting it
+    /// does.
+    #[test]
+    fn group_fields_read_as_split() {
+        let split = |v: &[u8]| -> Option<(u8, u8, u32)> {
+            let mut it = v.splitn(3, |&c| c == b'-');
+            let num = parse_int(it.next()?)?;
+            let total = parse_int(it.next()?)?;
+            let id = parse_int(it.next()?)?;
+            ((1..=99).contains(&num) && (1..=99).contains(&total) && num <= total && (0..=u32::MAX as i64).contains(&id)).then_some((num as u8, total as u8, id as u32))
+        };
+        let parts = ["", "0", "1", "2", "9", "10", "-1", "1.5", "x", "4294967295", "4294967296", "0012", "99999999999999999999"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for v in [format!("{a}-{b}-{c}"), format!("{a}-{b}"), format!("{a}-{b}-{c}-{a}")] {
+                        assert_eq!(parse_group(v.as_bytes()), split(v.as_bytes()), "{v}");
+                    }
+                }
+            }
         }
     }
 
