@@ -59,13 +59,21 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
 
 /// The usual tag block, in one pass over 48 bytes: `s:`, `c:` (plain
 /// digits) and `g:` fields only, at most 47 bytes inside the backslashes,
-/// a checksum that matches or is `*00`, and a sentence after it (the 48
-/// bytes must be there to read). `None` for anything else, which
+/// and a checksum that matches or is `*00`. `None` for anything else, which
 /// [`parse_any`] then reads; where this returns a block, `parse_any` returns
 /// the same.
 #[inline(always)]
 fn parse_usual(line: &[u8]) -> Option<(TagBlock<'_>, usize)> {
-    let window: &[u8; WINDOW] = line.get(1..WINDOW + 1)?.try_into().ok()?;
+    // The bytes after the first backslash; on a short line, zero-padded.
+    let mut padded = [0u8; WINDOW];
+    let window: &[u8; WINDOW] = match line.get(1..WINDOW + 1) {
+        Some(w) => w.try_into().ok()?,
+        None => {
+            let rest = line.get(1..)?;
+            padded[..rest.len()].copy_from_slice(rest);
+            &padded
+        }
+    };
     let (ends, commas, xor_before) = scan(window);
     // The block's length inside its backslashes; `*hh` ends it.
     let n = ends.trailing_zeros() as usize;
@@ -78,7 +86,7 @@ fn parse_usual(line: &[u8]) -> Option<(TagBlock<'_>, usize)> {
     if unchecked && expected != 0 {
         return None;
     }
-    let inner = &window[..star];
+    let inner = &line[1..1 + star];
     let mut tb = TagBlock { unchecked, ..TagBlock::default() };
     // Field ends: every comma before the star, and the star itself.
     let mut bounds = (commas & ((1u64 << star) - 1)) | 1 << star;
@@ -493,15 +501,23 @@ mod tests {
         proptest!(ProptestConfig::with_cases(4000), |((fields, kind) in block)| {
             let body = fields.join(",");
             let sum = match kind { 0 => checksum(body.as_bytes()), 1 => 0, _ => checksum(body.as_bytes()) ^ 0x11 };
-            let line = format!("\\{body}*{sum:02X}\\!AIVDM,1,1,,B,13M2>0Pv0d0phTbQ`pjJVHNP0t8V,0*71");
-            let line = line.as_bytes();
-            if fields.iter().all(|f| f.starts_with("s:") && f.len() < 8) && kind == 0 {
-                prop_assert!(parse_usual(line).is_some(), "the usual reading declined {}", body);
+            // With a sentence after the block, and alone (a short line).
+            for after in ["!AIVDM,1,1,,B,13M2>0Pv0d0phTbQ`pjJVHNP0t8V,0*71", ""] {
+                let line = format!("\\{body}*{sum:02X}\\{after}");
+                let line = line.as_bytes();
+                if fields.iter().all(|f| f.starts_with("s:") && f.len() < 8) && kind == 0 {
+                    prop_assert!(parse_usual(line).is_some(), "the usual reading declined {}", body);
+                }
+                if let Some(usual) = parse_usual(line) {
+                    prop_assert_eq!(Ok(usual), parse_any(line));
+                }
+                prop_assert_eq!(parse_tag_block(line), parse_any(line));
+                // Cut anywhere.
+                for cut in [1, 2, 3, 5, line.len() / 2] {
+                    let l = &line[..line.len().saturating_sub(cut).max(1)];
+                    prop_assert_eq!(parse_tag_block(l), parse_any(l));
+                }
             }
-            if let Some(usual) = parse_usual(line) {
-                prop_assert_eq!(Ok(usual), parse_any(line));
-            }
-            prop_assert_eq!(parse_tag_block(line), parse_any(line));
         });
     }
 
