@@ -94,6 +94,7 @@ struct Output<W: Write> {
 }
 
 impl<W: Write> Output<W> {
+    #[inline]
     fn handle(&mut self, event: Event<'_>) {
         match event {
             Event::Message(d) => {

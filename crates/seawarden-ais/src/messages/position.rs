@@ -38,6 +38,9 @@ pub struct PositionReport {
 }
 
 impl PositionReport {
+    /// Always inlined: the most common message, whose field offsets are
+    /// then constants in the caller.
+    #[inline(always)]
     pub(crate) fn decode(header: Header, r: &mut BitReader<'_>) -> Self {
         let status = r.u8(4);
         let rot = r.i(8) as i8;
