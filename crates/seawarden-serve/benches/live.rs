@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use seawarden_ais::encode::to_sentences;
-use seawarden_ais::messages::{Header, PositionReport, StaticDataPart, StaticDataReport};
+use seawarden_ais::messages::{Header, PositionReport};
 use seawarden_ais::Encode;
 use seawarden_bus::{kafka, nats, Frame, FrameSink, Ingest, Route, Stage, Worker};
 use seawarden_serve::{Bus, ServeConfig, SourceSpec};
@@ -129,23 +129,6 @@ fn position_line(i: u32, k: u64, t_ms: i64, out: &mut Vec<u8>) {
         radio: 0,
     };
     for s in to_sentences(&p.encode(), "AI", 'A', 0, 60) {
-        seawarden_serve::lines::stamp(s.as_bytes(), t_ms, "bench", out);
-        out.push(b'\n');
-    }
-}
-
-fn name_line(mmsi: u32, name: &str, t_ms: i64, out: &mut Vec<u8>) {
-    let s = StaticDataReport {
-        header: Header {
-            msg_type: 24,
-            repeat: 0,
-            mmsi,
-        },
-        part: StaticDataPart::A {
-            shipname: name.into(),
-        },
-    };
-    for s in to_sentences(&s.encode(), "AI", 'A', 0, 60) {
         seawarden_serve::lines::stamp(s.as_bytes(), t_ms, "bench", out);
         out.push(b'\n');
     }
@@ -545,10 +528,13 @@ async fn run(a: &Args, base: f64, broker: Option<&Broker>) -> Outcome {
             triggers += 1;
             let mmsi = 230_000_000 + (triggers * 7919 % a.vessels as u64) as u32;
             // A first name, then a second: the change raises the alert.
-            let name = format!("RENAMED {triggers}");
+            // Both stamped now (the ship's positions are in the stream).
+            let (first, name) = (format!("NAMED {triggers}"), format!("RENAMED {triggers}"));
             buf.clear();
-            name_line(mmsi, &format!("NAMED {triggers}"), t_ms, &mut buf);
-            name_line(mmsi, &name, t_ms, &mut buf);
+            for (_, s) in seawarden_sim::traffic::identity_change(mmsi, [&first, &name], 0, t_ms) {
+                seawarden_serve::lines::stamp(s.as_bytes(), t_ms, "bench", &mut buf);
+                buf.push(b'\n');
+            }
             sent.lock()
                 .unwrap()
                 .insert((mmsi as u64, name), Instant::now());

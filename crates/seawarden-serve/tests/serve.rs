@@ -10,9 +10,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use seawarden_ais::encode::to_sentences;
-use seawarden_ais::messages::{Header, PositionReport, StaticDataPart, StaticDataReport};
-use seawarden_ais::Encode;
 use seawarden_serve::{ServeConfig, Server, SourceSpec, Token};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
@@ -316,54 +313,14 @@ async fn recorded_feeds_over_tcp_and_udp_reach_the_api_and_the_stream() {
     server.shutdown().await;
 }
 
-/// Lines for one vessel: positions, then its name reported as `first` and
-/// then as `second` (an identity change), stamped from `t0_ms` a minute apart.
+/// Lines for one vessel that changes its identity
+/// ([`seawarden_sim::traffic::identity_change`]: three positions, then its
+/// name reported as `first` and then as `second`), stamped from `t0_ms`.
 fn identity_change_lines(mmsi: u32, first: &str, second: &str, t0_ms: i64) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut t = t0_ms;
-    let mut push = |payload: seawarden_ais::bits::Payload, t: i64| {
-        for s in to_sentences(&payload, "AI", 'A', 0, 60) {
-            seawarden_serve::lines::stamp(s.as_bytes(), t, "sim", &mut out);
-            out.push(b'\n');
-        }
-    };
-    for i in 0..3 {
-        let p = PositionReport {
-            header: Header {
-                msg_type: 1,
-                repeat: 0,
-                mmsi,
-            },
-            status: Some(0),
-            rot: None,
-            speed: Some(10.0),
-            accuracy: false,
-            lon: Some(24.5 + i as f64 * 0.003),
-            lat: Some(59.7),
-            course: Some(90.0),
-            heading: Some(90),
-            second: Some(0),
-            maneuver: None,
-            spare: 0,
-            raim: false,
-            radio: 0,
-        };
-        push(p.encode(), t);
-        t += 20_000;
-    }
-    for name in [first, second] {
-        let s = StaticDataReport {
-            header: Header {
-                msg_type: 24,
-                repeat: 0,
-                mmsi,
-            },
-            part: StaticDataPart::A {
-                shipname: name.into(),
-            },
-        };
-        push(s.encode(), t);
-        t += 60_000;
+    for (t, s) in seawarden_sim::traffic::identity_change(mmsi, [first, second], 3, t0_ms) {
+        seawarden_serve::lines::stamp(s.as_bytes(), t, "sim", &mut out);
+        out.push(b'\n');
     }
     out
 }

@@ -23,6 +23,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`traffic`] builds small hand-made traffic for tests and benchmarks (a
+//! ship that changes its identity).
+//!
 //! Determinism: everything random comes from one seeded xorshift generator
 //! per stage; nothing reads the clock, so a scenario and a seed give the same
 //! lines, truth and alerts byte for byte.
@@ -31,6 +34,7 @@
 pub mod evaluate;
 pub mod scenario;
 mod sim;
+pub mod traffic;
 pub mod truth;
 
 use anyhow::Result;

@@ -156,48 +156,14 @@ pub fn start_tansu() -> Option<(Killed, String)> {
 }
 
 /// Sentences (no receive time: the live source stamps them on arrival) of
-/// one vessel: three positions in the Gulf of Finland, then its name
-/// reported as `first` and then as `second`, an identity change.
+/// one vessel that changes its identity
+/// ([`seawarden_sim::traffic::identity_change`]: three positions in the Gulf
+/// of Finland, then its name reported as `first` and then as `second`).
 fn identity_change_sentences(mmsi: u32, first: &str, second: &str) -> String {
-    use seawarden_ais::encode::to_sentences;
-    use seawarden_ais::messages::{Header, PositionReport, StaticDataPart, StaticDataReport};
-    use seawarden_ais::Encode;
     let mut out = String::new();
-    let mut push = |payload: seawarden_ais::bits::Payload| {
-        for s in to_sentences(&payload, "AI", 'A', 0, 60) {
-            out.push_str(&s);
-            out.push('\n');
-        }
-    };
-    for i in 0..3 {
-        push(
-            PositionReport {
-                header: Header { msg_type: 1, repeat: 0, mmsi },
-                status: Some(0),
-                rot: None,
-                speed: Some(10.0),
-                accuracy: false,
-                lon: Some(24.5 + i as f64 * 0.003),
-                lat: Some(59.7),
-                course: Some(90.0),
-                heading: Some(90),
-                second: Some(0),
-                maneuver: None,
-                spare: 0,
-                raim: false,
-                radio: 0,
-            }
-            .encode(),
-        );
-    }
-    for name in [first, second] {
-        push(
-            StaticDataReport {
-                header: Header { msg_type: 24, repeat: 0, mmsi },
-                part: StaticDataPart::A { shipname: name.into() },
-            }
-            .encode(),
-        );
+    for (_, s) in seawarden_sim::traffic::identity_change(mmsi, [first, second], 3, 0) {
+        out.push_str(&s);
+        out.push('\n');
     }
     out
 }
