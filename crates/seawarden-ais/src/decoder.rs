@@ -362,7 +362,7 @@ impl Decoder {
         self.stats.ais_lines += 1;
         self.stats.unchecked_tag_blocks += tag.unchecked as u64;
         self.process(&tag, Ok(sentence), &LineMeta::default(), raw, sink);
-        self.end_line(LineMeta::default().time_ms, sink);
+        self.end_line(None, sink);
         true
     }
 

@@ -32,6 +32,7 @@
 pub mod apps;
 pub mod assemble;
 pub mod bits;
+mod bytemask;
 pub mod decoder;
 pub mod encode;
 pub mod gpsd;

@@ -19,7 +19,7 @@ pub fn for_each_line(buf: &[u8], mut f: impl FnMut(&[u8])) {
     let mut blocks = buf.chunks_exact(64);
     let mut base = 0;
     for block in &mut blocks {
-        let mut ends = newline_mask(block.try_into().expect("64 bytes"));
+        let mut ends = crate::bytemask::byte_mask64(block.try_into().expect("64 bytes"), b'\n');
         while ends != 0 {
             let nl = base + ends.trailing_zeros() as usize;
             ends &= ends - 1;
@@ -35,43 +35,6 @@ pub fn for_each_line(buf: &[u8], mut f: impl FnMut(&[u8])) {
     if start < buf.len() {
         f(&buf[start..]);
     }
-}
-
-/// Bit i set for every `\n` at byte i of 64.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn newline_mask(block: &[u8; 64]) -> u64 {
-    use std::arch::x86_64::*;
-    let word = |i: usize| i64::from_le_bytes(block[i..i + 8].try_into().expect("8 bytes"));
-    // SAFETY: these intrinsics need SSE2 only, which every x86-64 CPU has
-    // (it is in the target's baseline); none touches memory.
-    unsafe {
-        let nl = _mm_set1_epi8(b'\n' as i8);
-        let m = |i: usize| _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_set_epi64x(word(i + 8), word(i)), nl)) as u16 as u64;
-        m(0) | m(16) << 16 | m(32) << 32 | m(48) << 48
-    }
-}
-
-/// [`newline_mask`] eight bytes at a time, where SSE2 is not available.
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn newline_mask(block: &[u8; 64]) -> u64 {
-    newline_mask_swar(block)
-}
-
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `newline_mask` against it
-#[inline(always)]
-fn newline_mask_swar(block: &[u8; 64]) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let mut mask = 0;
-    for i in 0..8 {
-        let x = u64::from_le_bytes(block[8 * i..8 * i + 8].try_into().expect("8 bytes")) ^ (ONES * b'\n' as u64);
-        // An exact zero-byte test, its high bits gathered into one byte.
-        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        mask |= ((found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
-    }
-    mask
 }
 
 #[cfg(test)]
@@ -97,13 +60,5 @@ mod tests {
             }
             assert_eq!(got, want, "first {end} bytes");
         }
-    }
-
-    #[test]
-    fn masks_match_naive() {
-        let block: [u8; 64] = std::array::from_fn(|i| [b'\n', b'a', 0x8A, b'\n' ^ 0x80, 0, b'\r'][(i * 7 + i / 5) % 6]);
-        let naive = block.iter().enumerate().filter(|(_, &b)| b == b'\n').fold(0u64, |m, (i, _)| m | 1 << i);
-        assert_eq!(newline_mask(&block), naive);
-        assert_eq!(newline_mask_swar(&block), naive);
     }
 }

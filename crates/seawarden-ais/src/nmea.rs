@@ -1,5 +1,7 @@
 //! NMEA 0183 `!xxVDM` / `!xxVDO` sentence framing and checksums.
 
+use crate::bytemask::byte_mask16;
+
 /// XOR of all bytes: the NMEA checksum of the characters between the start
 /// delimiter and `*`.
 #[inline]
@@ -198,52 +200,19 @@ fn memchr_comma(b: &[u8]) -> Option<usize> {
     }
     let mut at = 0;
     while at + 16 <= n {
-        let m = comma_mask(b[at..at + 16].try_into().expect("16 bytes"));
+        let m = byte_mask16(b[at..at + 16].try_into().expect("16 bytes"), b',');
         if m != 0 {
             return Some(at + m.trailing_zeros() as usize);
         }
         at += 16;
     }
     if at < n {
-        let m = comma_mask(b[n - 16..].try_into().expect("16 bytes")) >> (at + 16 - n);
+        let m = byte_mask16(b[n - 16..].try_into().expect("16 bytes"), b',') >> (at + 16 - n);
         if m != 0 {
             return Some(at + m.trailing_zeros() as usize);
         }
     }
     None
-}
-
-/// Bit i set for every comma at byte i of sixteen.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn comma_mask(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::*;
-    let word = |i: usize| i64::from_le_bytes(chunk[i..i + 8].try_into().expect("8 bytes"));
-    // SAFETY: these intrinsics need SSE2 only, which every x86-64 CPU has
-    // (it is in the target's baseline); none touches memory.
-    unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_set_epi64x(word(8), word(0)), _mm_set1_epi8(b',' as i8))) as u32 }
-}
-
-/// [`comma_mask`] eight bytes at a time, where SSE2 is not available.
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn comma_mask(chunk: &[u8; 16]) -> u32 {
-    comma_mask_swar(chunk)
-}
-
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `comma_mask` against it
-#[inline(always)]
-fn comma_mask_swar(chunk: &[u8; 16]) -> u32 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // The exact zero-byte test of `memchr_comma_short`, its high bits
-    // gathered into one byte by a multiply.
-    let mask = |i: usize| {
-        let x = u64::from_le_bytes(chunk[i..i + 8].try_into().expect("8 bytes")) ^ (ONES * b',' as u64);
-        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        ((found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
-    };
-    mask(0) | mask(8) << 8
 }
 
 /// [`memchr_comma`] for fewer than sixteen bytes, eight at a time in a
@@ -345,12 +314,6 @@ mod tests {
         assert_eq!(memchr_comma(&tricky), Some(17));
         tricky[15] = b',';
         assert_eq!(memchr_comma(&tricky), Some(15));
-        for start in 0..hay.len() - 16 {
-            let chunk: &[u8; 16] = hay[start..start + 16].try_into().unwrap();
-            let naive = chunk.iter().enumerate().filter(|(_, &b)| b == b',').fold(0u32, |m, (i, _)| m | 1 << i);
-            assert_eq!(comma_mask(chunk), naive);
-            assert_eq!(comma_mask_swar(chunk), naive);
-        }
     }
 
     #[test]
