@@ -616,11 +616,46 @@ fn trim(b: &[u8]) -> &[u8] {
 
 /// Parses a Gatehouse `$PGHP,1,yyyy,m,d,h,min,s,ms,...*hh` header's time.
 fn parse_pghp(line: &[u8]) -> Option<i64> {
-    let star = line.iter().position(|&c| c == b'*')?;
+    let star = memchr::memchr(b'*', line)?;
     if checksum(&line[1..star]) != hex2(&line[star + 1..])? {
         return None;
     }
-    let mut f = line[..star].split(|&c| c == b',').skip(1);
+    let body = &line[..star];
+    match pghp_plain_time(body) {
+        Some([y, mo, d, h, mi, s, ms]) => utc_ms(y as i64, mo, d, h, mi, s, ms),
+        None => pghp_time_general(body),
+    }
+}
+
+/// The usual header, `$PGHP,1,` then seven fields of plain digits (up to
+/// nine each), read in one pass; `None` sends anything else (signs,
+/// fractions, long or missing fields) to [`pghp_time_general`], which reads
+/// the same fields to the same values.
+#[inline]
+fn pghp_plain_time(body: &[u8]) -> Option<[u32; 7]> {
+    let mut rest = body.strip_prefix(b"$PGHP,1,")?;
+    let mut n = [0u32; 7];
+    for v in n.iter_mut() {
+        let end = rest.iter().take(10).position(|&c| c == b',').unwrap_or(rest.len());
+        if end == 0 || end > 9 {
+            return None;
+        }
+        for &c in &rest[..end] {
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            *v = *v * 10 + digit as u32;
+        }
+        rest = rest.get(end + 1..).unwrap_or(&[]);
+    }
+    Some(n)
+}
+
+/// The header's time from its fields by the general rules (a sign, a
+/// fraction after the integer), once the checksum is known good.
+fn pghp_time_general(body: &[u8]) -> Option<i64> {
+    let mut f = body.split(|&c| c == b',').skip(1);
     if f.next()? != b"1" {
         return None;
     }
@@ -737,6 +772,45 @@ mod tests {
     fn conserved(s: &Stats) {
         assert_eq!(s.lines, s.blank + s.non_ais + s.wrappers + s.ais_lines, "{s:?}");
         assert_eq!(s.sentences, s.decoded_sentences + s.rejected_total() + s.pending, "{s:?}");
+    }
+
+    /// The one-pass reader of the usual header gives what the general
+    /// rules give, or declines: for headers built from every kind of field
+    /// (plain, empty, signed, fractional, long, missing) and cut anywhere.
+    #[test]
+    fn gatehouse_plain_reader_agrees_with_general_rules() {
+        use proptest::prelude::*;
+        // Each field a valid value for its place (most often, so that most
+        // headers give a time), or empty, signed, fractional, long or text.
+        let header = (prop_oneof![Just("1"), Just("2"), Just("01")], proptest::collection::vec((any::<u32>(), 0u8..12), 0..10), 0usize..80);
+        const VALID: [(u32, u32); 7] = [(1990, 2100), (1, 13), (1, 32), (0, 24), (0, 60), (0, 61), (0, 1000)];
+        proptest!(ProptestConfig::with_cases(4000), |((kind, fields, cut) in header)| {
+            let mut body = format!("$PGHP,{kind}");
+            for (i, &(raw, sel)) in fields.iter().enumerate() {
+                let (lo, hi) = VALID.get(i).copied().unwrap_or((0, 100_000));
+                let f = match sel {
+                    0..=6 => (lo + raw % (hi - lo)).to_string(),
+                    7 => String::new(),
+                    8 => format!("-{}", raw % 100),
+                    9 => format!("{}.{}", lo + raw % (hi - lo), raw % 100),
+                    10 => (1_000_000_000 + raw as u64 * 10).to_string(),
+                    _ => ["x", "1a", " 2", "+3"][raw as usize % 4].to_string(),
+                };
+                body.push(',');
+                body.push_str(&f);
+            }
+            let body = &body[..body.len().min(cut.max(5))];
+            let line = format!("{body}*{:02X}", checksum(&body.as_bytes()[1..]));
+            let general = pghp_time_general(body.as_bytes());
+            if let Some([y, mo, d, h, mi, s, ms]) = pghp_plain_time(body.as_bytes()) {
+                prop_assert_eq!(utc_ms(y as i64, mo, d, h, mi, s, ms), general);
+            }
+            prop_assert_eq!(parse_pghp(line.as_bytes()), general);
+        });
+        // The usual header does take the one-pass reader.
+        assert_eq!(pghp_plain_time(b"$PGHP,1,2013,11,12,12,0,0,11,219,,2190067,1,62"), Some([2013, 11, 12, 12, 0, 0, 11]));
+        assert_eq!(pghp_plain_time(b"$PGHP,1,2013,11,12,12,0,0,11"), Some([2013, 11, 12, 12, 0, 0, 11]));
+        assert_eq!(pghp_plain_time(b"$PGHP,1,2013,11,12,12,0,0"), None);
     }
 
     #[test]

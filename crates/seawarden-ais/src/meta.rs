@@ -160,9 +160,10 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Milliseconds since the epoch of a UTC date and time; `None` if out of range.
+/// Milliseconds since the epoch of a UTC date and time (years 0-9999);
+/// `None` if out of range.
 pub fn utc_ms(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<i64> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 || ms > 999 {
+    if !(0..=9999).contains(&y) || !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 || ms > 999 {
         return None;
     }
     Some(((days_from_civil(y, mo, d) * 24 + h as i64) * 60 + mi as i64) * 60_000 + s as i64 * 1000 + ms as i64)
@@ -209,6 +210,16 @@ pub fn parse_iso8601(s: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A header's year is not checked before it gets here: a year of
+    /// eleven digits once overflowed the millisecond count.
+    #[test]
+    fn years_outside_0_to_9999_are_out_of_range() {
+        assert_eq!(utc_ms(10_000_000_000, 1, 1, 0, 0, 0, 0), None);
+        assert_eq!(utc_ms(-1, 1, 1, 0, 0, 0, 0), None);
+        assert_eq!(utc_ms(9999, 12, 31, 23, 59, 59, 999), Some(253_402_300_799_999));
+        assert_eq!(utc_ms(1970, 1, 1, 0, 0, 0, 0), Some(0));
+    }
 
     #[test]
     fn source_keeps_printable_ascii_and_cuts_long_names() {

@@ -234,8 +234,12 @@ impl<W: World> Engine<W> {
         }
         let facts = &mut self.facts[slot];
         match (&update, obs) {
-            (Update::Static { changes }, Observation::Static(_)) => {
-                facts.watch = self.world.watch(mmsi, vessel.identity().imo, vessel.name()).map(Box::new);
+            (Update::Static { changes, newly_identified }, Observation::Static(_)) => {
+                // The watchlist is matched on MMSI, IMO and name: looked up
+                // again only when one of them may give a different answer.
+                if vessel.messages == 1 || *newly_identified || !changes.is_empty() {
+                    facts.watch = self.world.watch(mmsi, vessel.identity().imo, vessel.name()).map(Box::new);
+                }
                 let mut cx = Cx { world: &self.world, config: &self.config, tracker: &self.tracker, vessel, slot, facts, episodes: &mut self.episodes };
                 self.detectors.on_static(&mut cx, changes, t);
             }

@@ -5,6 +5,14 @@
 
 use crate::geodesy::{m_per_deg_lon, MIN_M_PER_DEG_LAT};
 
+/// `x.floor() as i64` for every `x` (NaN and infinities included), without
+/// the library call `floor` is on x86-64 before SSE4.1.
+#[inline]
+pub(crate) fn floor_i64(x: f64) -> i64 {
+    let t = x as i64;
+    t.saturating_sub((x < t as f64) as i64)
+}
+
 pub(crate) const COARSE_COLS: usize = 360;
 pub(crate) const COARSE_ROWS: usize = 180;
 pub(crate) const COARSE_CELLS: usize = COARSE_COLS * COARSE_ROWS;
@@ -63,13 +71,13 @@ impl GridResolution {
     /// Fine row of a latitude, clamped to the grid.
     #[inline]
     pub(crate) fn row(self, lat: f64) -> u32 {
-        (((lat + 90.0) * self.k() as f64).floor() as i64).clamp(0, self.rows() - 1) as u32
+        floor_i64((lat + 90.0) * self.k() as f64).clamp(0, self.rows() - 1) as u32
     }
 
     /// Fine column of a longitude in [-180, 180], clamped to the grid.
     #[inline]
     pub(crate) fn col(self, lon: f64) -> u32 {
-        (((lon + 180.0) * self.k() as f64).floor() as i64).clamp(0, self.cols() - 1) as u32
+        floor_i64((lon + 180.0) * self.k() as f64).clamp(0, self.cols() - 1) as u32
     }
 
     /// Southern edge of a fine row, degrees.
@@ -106,8 +114,8 @@ impl GridResolution {
     pub(crate) fn single_cell(self, a: (f64, f64), b: (f64, f64)) -> Option<(u32, u32)> {
         let k = self.k() as f64;
         let cell = |lo: f64, hi: f64, offset: f64, n: i64| {
-            let c0 = ((lo - 2.0 * EPS_DEG + offset) * k).floor() as i64;
-            let c1 = ((hi + 2.0 * EPS_DEG + offset) * k).floor() as i64;
+            let c0 = floor_i64((lo - 2.0 * EPS_DEG + offset) * k);
+            let c1 = floor_i64((hi + 2.0 * EPS_DEG + offset) * k);
             (c0 == c1 && (0..n).contains(&c0)).then_some(c0 as u32)
         };
         let row = cell(a.1.min(b.1), a.1.max(b.1), 90.0, self.rows())?;
@@ -126,8 +134,8 @@ impl GridResolution {
         let k = self.k() as f64;
         let buf_lat = buffer_m / MIN_M_PER_DEG_LAT * (1.0 + 1e-6) + EPS_DEG;
         let (ylo, yhi) = (a.1.min(b.1) - buf_lat, a.1.max(b.1) + buf_lat);
-        let r0 = ((ylo + 90.0) * k).floor().max(0.0) as i64;
-        let r1 = (((yhi + 90.0) * k).floor() as i64).min(self.rows() - 1);
+        let r0 = floor_i64((ylo + 90.0) * k).max(0);
+        let r1 = floor_i64((yhi + 90.0) * k).min(self.rows() - 1);
         let cols = self.cols();
         for row in r0..=r1 {
             let y0 = self.row_lat(row);
@@ -158,8 +166,8 @@ impl GridResolution {
                 }
                 continue;
             }
-            let c0 = ((x0 - buf_lon + 180.0) * k).floor() as i64;
-            let c1 = ((x1 + buf_lon + 180.0) * k).floor() as i64;
+            let c0 = floor_i64((x0 - buf_lon + 180.0) * k);
+            let c1 = floor_i64((x1 + buf_lon + 180.0) * k);
             if wrap {
                 if c1 - c0 + 1 >= cols {
                     for col in 0..cols {
@@ -289,6 +297,22 @@ impl<T> SparseGrid<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_i64_is_floor() {
+        let mut xs = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 9.223372036854775807e18, -9.223372036854775808e18, -9.3e18, 4503599627370495.5, -4503599627370495.5, f64::MIN_POSITIVE, -f64::MIN_POSITIVE];
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            xs.push(f64::from_bits(s));
+            xs.push((s % 2_000_001) as f64 / 1000.0 - 1000.0);
+        }
+        for x in xs {
+            assert_eq!(floor_i64(x), x.floor() as i64, "{x}");
+        }
+    }
 
     #[test]
     fn keys_sort_by_coarse_then_local() {

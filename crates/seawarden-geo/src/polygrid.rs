@@ -199,8 +199,8 @@ impl PolyGrid {
         // 4. Scanlines through the 1° reference points.
         let mut xs: Vec<(u32, u32, f64)> = Vec::new();
         for (ei, e) in edges.iter().enumerate() {
-            let r0 = ((e.ay.min(e.by) + 90.0).floor() as i64).clamp(0, COARSE_ROWS as i64 - 1);
-            let r1 = ((e.ay.max(e.by) + 90.0).floor() as i64).clamp(0, COARSE_ROWS as i64 - 1);
+            let r0 = crate::grid::floor_i64(e.ay.min(e.by) + 90.0).clamp(0, COARSE_ROWS as i64 - 1);
+            let r1 = crate::grid::floor_i64(e.ay.max(e.by) + 90.0).clamp(0, COARSE_ROWS as i64 - 1);
             for crow in r0..=r1 {
                 let y = coarse_ref(crow as usize, 0).1;
                 if e.spans(y) {
@@ -222,7 +222,7 @@ impl PolyGrid {
             let g = group(crow, region);
             for pair in g.chunks_exact(2) {
                 let (lo, hi) = (pair[0].2, pair[1].2);
-                let c0 = ((lo + 180.0 - REF_X).floor() as i64).max(0);
+                let c0 = crate::grid::floor_i64(lo + 180.0 - REF_X).max(0);
                 let c1 = ((hi + 180.0 - REF_X).ceil() as i64).min(COARSE_COLS as i64 - 1);
                 for ccol in c0..=c1 {
                     let x = coarse_ref(crow as usize, ccol as usize).0;

@@ -183,7 +183,10 @@ impl Watchlist {
     /// assert_eq!((m.len(), m[0].on), (1, MatchedOn::Imo));
     /// ```
     pub fn matches(&self, mmsi: Option<u32>, imo: Option<u32>, name: &str) -> Vec<Match<'_>> {
-        let key = normalise_name(name);
+        if self.entries.is_empty() {
+            return Vec::new();
+        }
+        let key = if self.name.is_empty() { String::new() } else { normalise_name(name) };
         let lists = [
             (MatchedOn::Mmsi, mmsi.and_then(|m| self.mmsi.get(&m))),
             (MatchedOn::Imo, imo.and_then(|n| self.imo.get(&n))),

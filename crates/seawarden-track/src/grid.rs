@@ -2,6 +2,14 @@
 
 use crate::fastmap::FastMap;
 
+/// `x.floor() as i32` for every `x` (NaN and infinities included), without
+/// the library call `floor` is on x86-64 before SSE4.1.
+#[inline]
+fn floor_i32(x: f64) -> i32 {
+    let t = x as i32;
+    t.saturating_sub((x < t as f64) as i32)
+}
+
 /// Cell size in degrees of latitude: 0.1° is about 11 km.
 const CELL_DEG: f64 = 0.1;
 
@@ -35,11 +43,27 @@ pub struct CellGrid {
 }
 
 fn cell_of(lat: f64, lon: f64) -> (i32, i32) {
-    // Longitude cells widen with latitude, so they are scaled to stay
-    // roughly square: the row's cell width is CELL_DEG / cos(lat).
-    let row = (lat / CELL_DEG).floor() as i32;
-    let scale = (row as f64 * CELL_DEG).to_radians().cos().max(0.05);
-    (row, (lon * scale / CELL_DEG).floor() as i32)
+    let row = floor_i32(lat / CELL_DEG);
+    (row, floor_i32(lon * row_scale(row) / CELL_DEG))
+}
+
+/// Rows of the grid from pole to pole.
+const ROWS: i32 = (90.0 / CELL_DEG) as i32;
+
+/// Longitude cells widen with latitude, so they are scaled to stay roughly
+/// square: the row's cell width is CELL_DEG / cos(lat). The scales of the
+/// rows from pole to pole are worked out once (a cosine per position was a
+/// measurable share of the tracker's time).
+fn row_scale(row: i32) -> f64 {
+    fn scale(row: i32) -> f64 {
+        (row as f64 * CELL_DEG).to_radians().cos().max(0.05)
+    }
+    static SCALES: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let scales = SCALES.get_or_init(|| (-ROWS..=ROWS).map(scale).collect());
+    match row.checked_add(ROWS).and_then(|i| usize::try_from(i).ok()).and_then(|i| scales.get(i)) {
+        Some(&s) => s,
+        None => scale(row),
+    }
 }
 
 impl CellGrid {
@@ -100,14 +124,14 @@ impl CellGrid {
         // equator; near the poles every column of the rows is visited.
         let far_lat = (lat.abs() + dlat).min(90.0);
         let dlon = if far_lat < 89.0 { dlat / far_lat.to_radians().cos() } else { f64::INFINITY };
-        let rows = (((lat - dlat) / CELL_DEG).floor() as i32).max(row - span)..=(((lat + dlat) / CELL_DEG).floor() as i32).min(row + span);
+        let rows = (floor_i32((lat - dlat) / CELL_DEG)).max(row - span)..=(floor_i32((lat + dlat) / CELL_DEG)).min(row + span);
         for r in rows {
-            let scale = (r as f64 * CELL_DEG).to_radians().cos().max(0.05);
-            let col = (lon * scale / CELL_DEG).floor() as i32;
+            let scale = row_scale(r);
+            let col = floor_i32(lon * scale / CELL_DEG);
             let (mut c0, mut c1) = (col - span - 1, col + span + 1);
             if dlon.is_finite() {
-                c0 = c0.max(((lon - dlon) * scale / CELL_DEG).floor() as i32);
-                c1 = c1.min(((lon + dlon) * scale / CELL_DEG).floor() as i32);
+                c0 = c0.max(floor_i32((lon - dlon) * scale / CELL_DEG));
+                c1 = c1.min(floor_i32((lon + dlon) * scale / CELL_DEG));
             }
             for c in c0..=c1 {
                 if let Some(v) = self.cells.get(&(r, c)) {
@@ -136,6 +160,30 @@ impl CellGrid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_scales_are_the_cosines_of_the_rows() {
+        for row in -ROWS - 5..=ROWS + 5 {
+            assert_eq!(row_scale(row), (row as f64 * CELL_DEG).to_radians().cos().max(0.05), "{row}");
+        }
+        assert_eq!(row_scale(i32::MAX), 0.05f64.max((i32::MAX as f64 * CELL_DEG).to_radians().cos()));
+    }
+
+    #[test]
+    fn floor_i32_is_floor() {
+        let mut xs = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 9.223372036854775807e18, -9.223372036854775808e18, -9.3e18, 4503599627370495.5, -4503599627370495.5, f64::MIN_POSITIVE, -f64::MIN_POSITIVE];
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            xs.push(f64::from_bits(s));
+            xs.push((s % 2_000_001) as f64 / 1000.0 - 1000.0);
+        }
+        for x in xs {
+            assert_eq!(floor_i32(x), x.floor() as i32, "{x}");
+        }
+    }
 
     /// A cell's list grows by a quarter: a lone vessel takes room for one,
     /// not four.

@@ -65,6 +65,8 @@ pub enum Update {
     Static {
         /// Changes of name, call sign, IMO or ship type.
         changes: Vec<IdentityChange>,
+        /// The name or the IMO number became known with this report.
+        newly_identified: bool,
     },
     /// A copy of a transmission already applied.
     Duplicate,
@@ -149,7 +151,11 @@ impl Tracker {
                 self.stats.applied += 1;
                 v.messages += 1;
                 v.last_seen_ms = v.last_seen_ms.max(s.time_ms);
-                (Update::Static { changes: v.merge_identity(s) }, Some(slot))
+                let known = |v: &Vessel| (v.identity().name.is_some(), v.identity().imo.is_some());
+                let before = known(v);
+                let changes = v.merge_identity(s);
+                let after = known(v);
+                (Update::Static { changes, newly_identified: after != before }, Some(slot))
             }
         }
     }
