@@ -300,7 +300,7 @@ mod tests {
 
     #[test]
     fn floor_i64_is_floor() {
-        let mut xs = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 9.223372036854775807e18, -9.223372036854775808e18, -9.3e18, 4503599627370495.5, -4503599627370495.5, f64::MIN_POSITIVE, -f64::MIN_POSITIVE];
+        let mut xs = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 9.223_372_036_854_776e18, -9.223_372_036_854_776e18, -9.3e18, 4503599627370495.5, -4503599627370495.5, f64::MIN_POSITIVE, -f64::MIN_POSITIVE];
         let mut s = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..100_000 {
             s ^= s << 13;
