@@ -15,7 +15,8 @@
 //! the one of `docs/benchmarks.md`: TeleGeography cables, Sodir
 //! pipelines, OSM territorial seas of northern Europe and Natural Earth
 //! 1:10m land, from `shared/data` beside the repository. Each corpus is read
-//! into memory first, so the figures leave out disk I/O; each figure is the
+//! into memory first, so the figures leave out disk I/O, and split into
+//! lines as the command-line tool splits its input; each figure is the
 //! best of `SEAWARDEN_BENCH_REPS` runs (default 3) in CPU time of this
 //! thread (`/proc/thread-self/schedstat`; wall time elsewhere), which a
 //! busy machine disturbs less than wall time. `SEAWARDEN_BENCH_WATCHLIST`
@@ -58,22 +59,24 @@ impl Clock {
     }
 }
 
-fn lines(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
-    buf.split(|&c| c == b'\n')
+/// Calls `f` with every line of `buf`, split as `seawarden replay` and
+/// `seawarden decode` split their input.
+fn lines(buf: &[u8], f: impl FnMut(&[u8])) {
+    seawarden_ais::lines::for_each_line(buf, f);
 }
 
 /// Decodes every line; returns the messages decoded.
 fn decode(buf: &[u8]) -> u64 {
     let mut d = Decoder::new();
     let mut n = 0u64;
-    for line in lines(buf) {
+    lines(buf, |line| {
         d.feed(line, &mut |e| {
             if let Event::Message(m) = e {
                 black_box(m);
                 n += 1;
             }
-        });
-    }
+        })
+    });
     d.finish(&mut |_| {});
     n
 }
@@ -84,14 +87,14 @@ fn observations(buf: &[u8]) -> u64 {
     let mut p = Pipeline::new(seawarden_detect::EmptyWorld, Config::default(), 60_000);
     let mut reorder = seawarden_track::Reorder::new(60_000);
     let mut n = 0u64;
-    for line in lines(buf) {
+    lines(buf, |line| {
         p.decode_line(line, &mut |o| {
             reorder.push(o.time_ms(), o, |_, o| {
                 black_box(o);
                 n += 1;
             })
-        });
-    }
+        })
+    });
     reorder.flush(|_, o| {
         black_box(o);
         n += 1;
@@ -126,10 +129,10 @@ fn replay<W: seawarden_detect::World>(world: W, buf: &[u8]) -> Replayed {
             }
         }
     };
-    for line in lines(buf) {
+    lines(buf, |line| {
         p.feed_line(line, &mut |_| {});
         emit(&mut p);
-    }
+    });
     p.finish(&mut |_| {});
     emit(&mut p);
     let messages = p.decoder_stats().messages();
