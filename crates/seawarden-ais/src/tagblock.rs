@@ -58,7 +58,8 @@ pub fn parse_tag_block(line: &[u8]) -> Result<(TagBlock<'_>, usize), TagBlockErr
 }
 
 /// The usual tag block, in one pass over 48 bytes: `s:`, `c:` (plain
-/// digits) and `g:` fields only, at most 47 bytes inside the backslashes,
+/// digits) and `g:` fields, and longer keys `parse_any` ignores (`si:`),
+/// at most 47 bytes inside the backslashes,
 /// and a checksum that matches or is `*00`. `None` for anything else, which
 /// [`parse_any`] then reads; where this returns a block, `parse_any` returns
 /// the same.
@@ -96,8 +97,17 @@ fn parse_usual(line: &[u8]) -> Option<(TagBlock<'_>, usize)> {
         bounds &= bounds - 1;
         let field = &inner[start..end];
         start = end + 1;
-        if field.len() < 2 || field[1] != b':' {
+        if field.len() < 2 {
             return None;
+        }
+        if field[1] != b':' {
+            // A longer key (the Danish Maritime Authority's `si:`) is
+            // ignored, as `parse_any` ignores it; the old group form
+            // (`1G2:0125`) and a field with no key are left to it.
+            if !ignored_long_key(field) {
+                return None;
+            }
+            continue;
         }
         let value = &field[2..];
         match field[0] {
@@ -108,6 +118,13 @@ fn parse_usual(line: &[u8]) -> Option<(TagBlock<'_>, usize)> {
         }
     }
     Some((tb, n + 2))
+}
+
+/// A field with a key longer than one letter that [`parse_any`] ignores
+/// (not the old group form, which starts with a digit).
+#[inline(never)]
+fn ignored_long_key(field: &[u8]) -> bool {
+    !field[0].is_ascii_digit() && field.contains(&b':')
 }
 
 /// Bytes read at once by [`parse_usual`].
@@ -361,7 +378,7 @@ fn checksum_without_group(body: &[u8]) -> Option<u8> {
 }
 
 /// Fast path for plain digits (the usual `c:` value); `None` for anything else.
-#[inline]
+#[inline(always)]
 fn parse_digits(v: &[u8]) -> Option<i64> {
     if v.is_empty() || v.len() > 18 {
         return None;
@@ -520,8 +537,12 @@ mod tests {
             (1u8..4, 1u8..4, 0u32..100_000).prop_map(|(a, b, c)| format!("g:{a}-{b}-{c}")),
             "[a-z]{1,2}:[0-9a-z]{0,6}",
             "[0-9]G[0-9]:[0-9]{1,4}",
+            "[a-zA-Z0-9]{1,5}",
+            Just("si:AISD".to_string()),
             Just(String::new()),
         ];
+        // The Danish Maritime Authority's block, alone on its line, is usual.
+        assert_eq!(parse_usual(b"\\si:AISD*3F\\"), Some((TagBlock::default(), 12)));
         let checksum_kind = prop_oneof![Just(0u8), Just(1), Just(2)];
         let block = (proptest::collection::vec(field, 1..5), checksum_kind);
         proptest!(ProptestConfig::with_cases(4000), |((fields, kind) in block)| {
