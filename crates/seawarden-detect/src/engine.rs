@@ -327,7 +327,7 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     // Near a port, or near the shoreline (small harbours): looked up again
     // only after moving 500 m.
     let near_port = match facts.port_check {
-        Some((lat, lon, ans)) if distance_m(lat, lon, p.lat, p.lon) < 500.0 => ans,
+        Some((lat, lon, ans)) if crate::world::distance_under_m(lat, lon, p.lat, p.lon, 500.0) => ans,
         _ => {
             let ans = world.nearest_port(p.lat, p.lon, config.general.port_radius_m).is_some() || world.near_coast(p.lat, p.lon, config.general.nearshore_m);
             facts.port_check = Some((p.lat, p.lon, ans));

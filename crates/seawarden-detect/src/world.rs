@@ -189,15 +189,51 @@ pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let w = (1.0 - E2 * s * s).sqrt();
     let m = A * (1.0 - E2) / (w * w * w);
     let n = A / w;
-    let mut dlon = lon2 - lon1;
-    if dlon > 180.0 {
-        dlon -= 360.0;
-    } else if dlon < -180.0 {
-        dlon += 360.0;
-    }
     let dy = (lat2 - lat1).to_radians() * m;
-    let dx = dlon.to_radians() * n * phi.cos();
+    let dx = wrapped_dlon(lon1, lon2).to_radians() * n * phi.cos();
     (dx * dx + dy * dy).sqrt()
+}
+
+/// `lon2 - lon1` brought into [-180, 180] (for longitudes in [-180, 180]).
+#[inline]
+fn wrapped_dlon(lon1: f64, lon2: f64) -> f64 {
+    let dlon = lon2 - lon1;
+    if dlon > 180.0 {
+        dlon - 360.0
+    } else if dlon < -180.0 {
+        dlon + 360.0
+    } else {
+        dlon
+    }
+}
+
+/// Bounds `(lo, hi)` on [`distance_m`] without trigonometry, for deciding
+/// most comparisons with a threshold before (or instead of) computing it:
+/// the radii of curvature lie between the ellipsoid's smallest meridian
+/// radius and its polar radius, and the cosine of the latitude between 0
+/// and 1. Either bound is NaN where the distance is.
+#[inline]
+pub fn distance_bounds_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> (f64, f64) {
+    // a (1 - e²) and a / sqrt(1 - e²), with a margin far above rounding.
+    const MIN_RADIUS: f64 = 6_335_439.327 * (1.0 - 1e-6);
+    const MAX_RADIUS: f64 = 6_399_593.626 * (1.0 + 1e-6);
+    let dlat = (lat2 - lat1).to_radians();
+    let dlon = wrapped_dlon(lon1, lon2).to_radians();
+    (dlat.abs() * MIN_RADIUS, (dlat * dlat + dlon * dlon).sqrt() * MAX_RADIUS)
+}
+
+/// Whether [`distance_m`] is under `limit_m`, computing it only where its
+/// bounds do not decide.
+#[inline]
+pub fn distance_under_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64, limit_m: f64) -> bool {
+    let (lo, hi) = distance_bounds_m(lat1, lon1, lat2, lon2);
+    if hi < limit_m {
+        true
+    } else if lo >= limit_m {
+        false
+    } else {
+        distance_m(lat1, lon1, lat2, lon2) < limit_m
+    }
 }
 
 /// Smallest difference between two angles, degrees (0-180).
@@ -213,6 +249,40 @@ pub fn angle_diff(a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bounds hold, and the comparison they shortcut gives what the
+    /// distance gives, for pairs from a metre to a hemisphere apart,
+    /// across the date line and near the poles.
+    #[test]
+    fn distance_bounds_hold() {
+        let mut s = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for i in 0..200_000 {
+            let (lat1, lon1) = (next() * 180.0 - 90.0, next() * 360.0 - 180.0);
+            let scale = [1e-5, 1e-3, 1e-2, 0.1, 1.0, 50.0][i % 6];
+            let lat2 = (lat1 + (next() - 0.5) * scale).clamp(-90.0, 90.0);
+            let mut lon2 = lon1 + (next() - 0.5) * scale;
+            if lon2 > 180.0 {
+                lon2 -= 360.0;
+            } else if lon2 < -180.0 {
+                lon2 += 360.0;
+            }
+            let d = distance_m(lat1, lon1, lat2, lon2);
+            let (lo, hi) = distance_bounds_m(lat1, lon1, lat2, lon2);
+            assert!(lo <= d && d <= hi, "{lat1} {lon1} {lat2} {lon2}: {lo} {d} {hi}");
+            for limit in [d, d * 0.999, d * 1.001, 500.0, 1852.0] {
+                assert_eq!(distance_under_m(lat1, lon1, lat2, lon2, limit), d < limit);
+            }
+        }
+        assert!(!distance_under_m(f64::NAN, 0.0, 0.0, 0.0, 500.0));
+        let (lo, hi) = distance_bounds_m(0.0, 0.0, 0.0, 0.0);
+        assert_eq!((lo, hi), (0.0, 0.0));
+    }
 
     #[test]
     fn distance_matches_known_values() {

@@ -45,7 +45,9 @@ impl Encounter {
         let mut close = Vec::new();
         if slow && !place.in_port {
             cx.tracker.around(p.lat, p.lon, cfg.max_distance_m, |e| {
-                if e.mmsi != p.mmsi && p.time_ms - e.time_ms <= FRESH_MS && e.sog.is_some_and(|s| (s as f64) < cfg.max_speed_kn) {
+                // The grid's cells are wider than the distance: most ships
+                // in them are ruled out by latitude alone.
+                if e.mmsi != p.mmsi && p.time_ms - e.time_ms <= FRESH_MS && e.sog.is_some_and(|s| (s as f64) < cfg.max_speed_kn) && crate::world::distance_bounds_m(p.lat, p.lon, e.lat, e.lon).0 <= cfg.max_distance_m {
                     let d = distance_m(p.lat, p.lon, e.lat, e.lon);
                     if d <= cfg.max_distance_m {
                         close.push((e.mmsi, d));
