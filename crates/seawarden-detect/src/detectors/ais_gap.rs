@@ -161,9 +161,14 @@ impl AisGap {
             episodes.hold(key(*mmsi, last.time_ms), Observation { now_ms, ..o.clone() });
         }
         let mut found = Vec::new();
+        // No threshold is shorter than the smaller of the two minimum gaps.
+        let shortest_ms = cfg.ais_gap.min_gap_s.min(cfg.ais_gap.near_infra_min_gap_s).saturating_mul(1000);
         for (slot, v) in tracker.vessels().enumerate() {
             // Cheapest tests first: most ships were heard within the minute.
             let silent = now_ms - v.last_seen_ms;
+            if silent < shortest_ms {
+                continue;
+            }
             // Ships silent for a day are no longer watched here; if they come
             // back, the gap is judged then (`on_position`).
             if silent > STALE_MS || !v.class.is_ship() || v.flags.invalid_mmsi {
@@ -298,5 +303,27 @@ impl AisGap {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
         seawarden_track::map_table_bytes(&self.open) + seawarden_track::map_table_bytes(&self.excused) + seawarden_track::map_table_bytes(&self.far)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `on_tick` skips ships silent for less than the smaller minimum gap
+    /// without working out their thresholds: no threshold is shorter.
+    #[test]
+    fn no_threshold_is_shorter_than_the_smaller_minimum_gap() {
+        let cfg = Config::default();
+        let shortest_ms = cfg.ais_gap.min_gap_s.min(cfg.ais_gap.near_infra_min_gap_s) * 1000;
+        for class in [Class::A, Class::B, Class::SarAircraft, Class::BaseStation, Class::AidToNavigation] {
+            for sog in [None, Some(0.0), Some(1.0), Some(2.9), Some(3.1), Some(14.0), Some(14.1), Some(23.0), Some(23.1), Some(102.2)] {
+                for status in [None, Some(0), Some(1), Some(5), Some(15)] {
+                    let last = PositionObs { time_ms: 0, mmsi: 1, lat: 0.0, lon: 0.0, sog, cog: None, heading: None, status, class, msg_type: 1, source: None, payload_hash: 0 };
+                    let (anywhere, near) = thresholds_ms(&cfg, class, &last);
+                    assert!(near >= shortest_ms && anywhere >= shortest_ms, "{class:?} {sog:?} {status:?}");
+                }
+            }
+        }
     }
 }
