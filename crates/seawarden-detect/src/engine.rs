@@ -33,8 +33,9 @@ pub struct VesselFacts {
     pub watch: Option<Box<crate::world::WatchHit>>,
     /// The last port the vessel stopped in.
     pub last_port: Option<Box<(String, String)>>,
-    /// Where the port check was last made, and its answer.
-    port_check: Option<(f64, f64, bool)>,
+    /// Where the port check was last made, its answer, and whether the
+    /// last port has been looked up since (once per check).
+    port_check: Option<(f64, f64, bool, bool)>,
 }
 
 impl VesselFacts {
@@ -248,7 +249,14 @@ impl<W: World> Engine<W> {
                     facts.watch = self.world.watch(mmsi, vessel.identity().imo, vessel.name()).map(Box::new);
                 }
                 fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land);
-                if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port {
+                // The last port of call: looked up at the first slow
+                // position in port after each port check (every 500 m),
+                // not at every report of a ship lying in port.
+                let looked_up = facts.port_check.as_mut().map(|c| &mut c.3);
+                if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port && looked_up.as_deref() != Some(&true) {
+                    if let Some(l) = looked_up {
+                        *l = true;
+                    }
                     if let Some(port) = self.world.nearest_port(p.lat, p.lon, self.config.general.port_radius_m) {
                         // A ship in port stays in the same one: allocated
                         // only when the port changes.
@@ -327,10 +335,10 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     // Near a port, or near the shoreline (small harbours): looked up again
     // only after moving 500 m.
     let near_port = match facts.port_check {
-        Some((lat, lon, ans)) if crate::world::distance_under_m(lat, lon, p.lat, p.lon, 500.0) => ans,
+        Some((lat, lon, ans, _)) if crate::world::distance_under_m(lat, lon, p.lat, p.lon, 500.0) => ans,
         _ => {
             let ans = world.nearest_port(p.lat, p.lon, config.general.port_radius_m).is_some() || world.near_coast(p.lat, p.lon, config.general.nearshore_m);
-            facts.port_check = Some((p.lat, p.lon, ans));
+            facts.port_check = Some((p.lat, p.lon, ans, false));
             ans
         }
     };

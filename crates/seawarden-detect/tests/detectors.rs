@@ -630,3 +630,20 @@ fn loitering_early_then_upgraded_at_two_hours() {
     assert!(of_kind(&alerts, AlertKind::Loitering).is_empty(), "{alerts:#?}");
     assert!(!of_kind(&alerts, AlertKind::Drift).is_empty(), "{alerts:#?}");
 }
+
+/// The last port of call is looked up once per port check while a ship
+/// lies in port (not at every report), and still reaches the evidence of
+/// an alert raised after it sails.
+#[test]
+fn last_port_of_call_is_kept_from_a_stay_in_port() {
+    let mut ship = Ship::new(WATCHED, PORT.0, PORT.1);
+    ship.name("EAGLE S", Some(9329760)).drift(45, 0.0, 0.0, 180, 5).sail(60, 10.0, 180.0, 10).sail(60, 6.0, 180.0, 10);
+    let mut direct = Ship::new(WATCHED + 1, 60.0, 24.5);
+    direct.name("OTHER", None).sail(60, 10.0, 180.0, 10).sail(60, 6.0, 180.0, 10);
+    let alerts = run(vec![&ship, &direct]);
+    let drag_of = |mmsi: u32| of_kind(&alerts, AlertKind::AnchorDrag).into_iter().find(|a| a.mmsi == mmsi && a.event != "end").cloned();
+    let a = drag_of(WATCHED).expect("anchor drag after leaving port");
+    assert_eq!(a.evidence["last_port"], "Testport (FI)", "{:#?}", a.evidence);
+    let b = drag_of(WATCHED + 1).expect("anchor drag without a port stay");
+    assert!(b.evidence.get("last_port").is_none(), "{:#?}", b.evidence);
+}
