@@ -6,9 +6,9 @@
 use crate::geodesy::{m_per_deg_lon, MIN_M_PER_DEG_LAT};
 
 /// `x.floor() as i64` for every `x` (NaN and infinities included), without
-/// the library call `floor` is on x86-64 before SSE4.1.
+/// the library call `floor` is on x86-64 before SSE4.1: for cell indexes.
 #[inline]
-pub(crate) fn floor_i64(x: f64) -> i64 {
+pub fn floor_i64(x: f64) -> i64 {
     let t = x as i64;
     t.saturating_sub((x < t as f64) as i64)
 }

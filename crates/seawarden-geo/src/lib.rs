@@ -115,7 +115,7 @@ pub use geodesy::{
 pub use geojson::{
     load_geojson_file, parse_geojson, Issue, IssueKind, Layer, LoadOptions, LoadReport,
 };
-pub use grid::GridResolution;
+pub use grid::{floor_i64, GridResolution};
 pub use infra::{Crossing, InfraHit, InfraIndex, InfraIndexOptions};
 pub use land::{LandMask, LandMaskOptions};
 pub use polygrid::PolyGridStats;

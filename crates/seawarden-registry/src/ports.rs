@@ -30,17 +30,11 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+use seawarden_geo::floor_i64;
+
 use crate::country;
 use crate::error::{Error, ErrorKind, Location, Report, Result};
 use crate::lines::LineIndex;
-
-/// `x.floor() as i64` for every `x` (NaN and infinities included), without
-/// the library call `floor` is on x86-64 before SSE4.1.
-#[inline]
-fn floor_i64(x: f64) -> i64 {
-    let t = x as i64;
-    t.saturating_sub((x < t as f64) as i64)
-}
 
 /// Mean Earth radius (IUGG), km.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
@@ -502,22 +496,6 @@ fn normalise_locode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn floor_i64_is_floor() {
-        let mut xs = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 9.223_372_036_854_776e18, -9.223_372_036_854_776e18, -9.3e18, 4503599627370495.5, -4503599627370495.5, f64::MIN_POSITIVE, -f64::MIN_POSITIVE];
-        let mut s = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..100_000 {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            xs.push(f64::from_bits(s));
-            xs.push((s % 2_000_001) as f64 / 1000.0 - 1000.0);
-        }
-        for x in xs {
-            assert_eq!(floor_i64(x), x.floor() as i64, "{x}");
-        }
-    }
 
     fn port(n: u32, lat: f64, lon: f64) -> Port {
         Port {
