@@ -569,9 +569,8 @@ fn sixbit_ascii8(bits48: u64) -> (u64, usize) {
     let v = (x >> 6) & SIX | (x & SIX) << 8;
     // Values 0-31 are '@'..'_' (64 added: bit 6 set), 32-63 are ' '..'?'.
     let ascii = v | (!v & 0x2020_2020_2020_2020) << 1;
-    // '@' is value 0: an exact zero-byte test, the lowest zero byte first.
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let zero = !(((v & LOW7).wrapping_add(LOW7)) | v | LOW7);
+    // '@' is value 0: the lowest zero byte.
+    let zero = crate::bytemask::eq_high_bits(v, 0);
     (ascii, (zero.trailing_zeros() / 8) as usize)
 }
 

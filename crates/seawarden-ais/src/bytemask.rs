@@ -23,16 +23,26 @@ pub(crate) fn byte_mask16(chunk: &[u8; 16], c: u8) -> u32 {
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `byte_mask16` against it
 #[inline(always)]
 fn byte_mask16_swar(chunk: &[u8; 16], c: u8) -> u32 {
+    let word = |i: usize| u64::from_le_bytes(chunk[i..i + 8].try_into().expect("8 bytes"));
+    (byte_mask8(word(0), c) | byte_mask8(word(8), c) << 8) as u32
+}
+
+/// Bit 7 of byte i set iff byte i of `x` equals `c` (an exact test: no
+/// false positives, unlike the usual carry trick); the lowest such byte
+/// gives the lowest bit. Eight bytes at a time in a register.
+#[inline(always)]
+pub(crate) fn eq_high_bits(x: u64, c: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // An exact zero-byte test (no false positives), its high bits gathered
-    // into one byte by a multiply.
-    let mask = |i: usize| {
-        let x = u64::from_le_bytes(chunk[i..i + 8].try_into().expect("8 bytes")) ^ (ONES * c as u64);
-        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        ((found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
-    };
-    mask(0) | mask(8) << 8
+    let x = x ^ (ONES * c as u64);
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+}
+
+/// Bit i set for every byte i of `x` (little-endian) equal to `c`: the high
+/// bits of [`eq_high_bits`] gathered into one byte by a multiply.
+#[inline(always)]
+pub(crate) fn byte_mask8(x: u64, c: u8) -> u64 {
+    (eq_high_bits(x, c) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// [`byte_mask16`] over 64 bytes, bit i for byte i.
@@ -57,6 +67,10 @@ mod tests {
                 assert_eq!(byte_mask16(chunk, c) as u64, naive(chunk), "{start} {c}");
                 assert_eq!(byte_mask16_swar(chunk, c) as u64, naive(chunk), "{start} {c}");
                 assert_eq!(byte_mask64(block, c), naive(block), "{start} {c}");
+                let word = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+                assert_eq!(byte_mask8(word, c), naive(&chunk[..8]), "{start} {c}");
+                let high = (0..8).filter(|&i| chunk[i] == c).fold(0u64, |m, i| m | 0x80 << (8 * i));
+                assert_eq!(eq_high_bits(word, c), high, "{start} {c}");
             }
         }
     }

@@ -512,11 +512,7 @@ impl Decoder {
 
         if sentences == 0 {
             match lone_tag {
-                Some(Ok(tb)) => {
-                    self.stats.wrappers += 1;
-                    let m = LineMeta { time_ms: tb.time_ms, source: tb.source_id() };
-                    self.pending_meta = Some(m.or(self.pending_meta.unwrap_or_default()));
-                }
+                Some(Ok(tb)) => self.lone_tag_block(&tb),
                 Some(Err(_)) => {
                     self.stats.wrappers += 1;
                     self.stats.bad_wrappers += 1;
@@ -930,9 +926,8 @@ mod tests {
         let (want, got) = (events(&long, true), events(&long, false));
         assert!(want.0.iter().take(1500).any(|e| e.starts_with("OrphanFragment")), "no fragment expired by time");
         assert_eq!(got, want);
-        // The lone tag block and the sentence after wrapper lines do take
-        // the usual path (mutation check: the test above fails if they
-        // handle the pending metadata differently).
+        // The Danish Maritime Authority's three lines (lone tag block,
+        // header, sentence) give the sentence the header's time.
         let (out, _) = events(&POOL[..3], false);
         assert!(out[0].contains("rx_time_ms: Some(1384257600011)"), "{out:?}");
     }

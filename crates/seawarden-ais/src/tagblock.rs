@@ -1,5 +1,6 @@
 //! NMEA 4.0 / IEC 61162-450 tag blocks: `\s:station,c:unixtime,g:1-2-id*hh\`.
 
+use crate::bytemask::{byte_mask8, eq_high_bits};
 use crate::meta::Source;
 use crate::nmea::{checksum, hex2};
 
@@ -78,7 +79,7 @@ fn parse_usual(line: &[u8]) -> Option<(TagBlock<'_>, usize)> {
     let (ends, commas, xor_before) = scan(window);
     // The block's length inside its backslashes; `*hh` ends it.
     let n = ends.trailing_zeros() as usize;
-    if n >= WINDOW || n < 3 || window[n - 3] != b'*' {
+    if !(3..WINDOW).contains(&n) || window[n - 3] != b'*' {
         return None;
     }
     let star = n - 3;
@@ -187,20 +188,11 @@ fn scan(w: &[u8; WINDOW]) -> (u64, u64, XorSwar) {
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // the tests check `scan` against it
 #[inline(always)]
 fn scan_swar(w: &[u8; WINDOW]) -> (u64, u64, XorSwar) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let words: [u64; WINDOW / 8] = std::array::from_fn(|i| u64::from_le_bytes(w[8 * i..8 * i + 8].try_into().expect("8 bytes")));
-    // Bit i set for every byte i equal to c: the exact zero-byte test of
-    // `find_byte`, its high bits gathered into one byte by a multiply.
-    let mask = |x: u64, c: u8| {
-        let x = x ^ (ONES * c as u64);
-        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        (found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-    };
     let (mut ends, mut commas) = (0, 0);
     for (i, &x) in words.iter().enumerate() {
-        ends |= mask(x, b'\\') << (8 * i);
-        commas |= mask(x, b',') << (8 * i);
+        ends |= byte_mask8(x, b'\\') << (8 * i);
+        commas |= byte_mask8(x, b',') << (8 * i);
     }
     (ends, commas, XorSwar(words))
 }
@@ -304,15 +296,10 @@ fn parse_time(value: &[u8]) -> Result<i64, TagBlockError> {
 /// where eight bytes at a time in a register beat a vectorised search's set-up.
 #[inline(always)]
 pub(crate) fn find_byte<const B: u8>(hay: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let mut chunks = hay.chunks_exact(8);
     let mut base = 0;
     for c in &mut chunks {
-        let x = u64::from_le_bytes(c.try_into().expect("8 bytes")) ^ (ONES * B as u64);
-        // Exact zero-byte test (no false positives): bit 7 of a byte of
-        // `found` is set iff that byte of `x` is zero; the lowest is first.
-        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        let found = eq_high_bits(u64::from_le_bytes(c.try_into().expect("8 bytes")), B);
         if found != 0 {
             return Some(base + (found.trailing_zeros() / 8) as usize);
         }
@@ -326,26 +313,21 @@ pub(crate) fn find_byte<const B: u8>(hay: &[u8]) -> Option<usize> {
 /// checksum (with the `*hh` still in) without reading it twice.
 #[inline(always)]
 fn find_end_xor(hay: &[u8]) -> Option<(usize, u8)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let fold = fold_xor;
     let mut chunks = hay.chunks_exact(8);
     let mut acc = 0u64;
     let mut base = 0;
     for c in &mut chunks {
         let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        let x = w ^ (ONES * b'\\' as u64);
-        // Exact zero-byte test, as in `find_byte`.
-        let found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        let found = eq_high_bits(w, b'\\');
         if found != 0 {
             let k = found.trailing_zeros() / 8;
             let before = if k == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * k)) };
-            return Some((base + k as usize, fold(acc ^ before)));
+            return Some((base + k as usize, fold_xor(acc ^ before)));
         }
         acc ^= w;
         base += 8;
     }
-    let mut sum = fold(acc);
+    let mut sum = fold_xor(acc);
     for (i, &c) in chunks.remainder().iter().enumerate() {
         if c == b'\\' {
             return Some((base + i, sum));
