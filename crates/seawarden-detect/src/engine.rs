@@ -33,15 +33,34 @@ pub struct VesselFacts {
     pub watch: Option<Box<crate::world::WatchHit>>,
     /// The last port the vessel stopped in.
     pub last_port: Option<Box<(String, String)>>,
-    /// Where the port check was last made, its answer, and whether the
-    /// last port has been looked up since (once per check).
-    port_check: Option<(f64, f64, bool, bool)>,
+    /// The last port check (made again after moving 500 m).
+    port_check: Option<PortCheck>,
+}
+
+/// Where a vessel's port check was made, and what it found.
+#[derive(Debug, Clone, Copy)]
+struct PortCheck {
+    lat: f64,
+    lon: f64,
+    /// Near a port or the shoreline.
+    near_port: bool,
+    /// The last port of call has been looked up since (once per check).
+    last_port_looked_up: bool,
 }
 
 impl VesselFacts {
     /// True if the vessel's last checked position was near a port.
     pub fn port_check_in_port(&self) -> bool {
-        self.port_check.is_some_and(|c| c.2)
+        self.port_check.is_some_and(|c| c.near_port)
+    }
+
+    /// True the first time it is asked after each port check (and always
+    /// before any): when the last port of call is looked up.
+    fn last_port_due(&mut self) -> bool {
+        match &mut self.port_check {
+            Some(c) => !std::mem::replace(&mut c.last_port_looked_up, true),
+            None => true,
+        }
     }
 }
 
@@ -252,11 +271,7 @@ impl<W: World> Engine<W> {
                 // The last port of call: looked up at the first slow
                 // position in port after each port check (every 500 m),
                 // not at every report of a ship lying in port.
-                let looked_up = facts.port_check.as_mut().map(|c| &mut c.3);
-                if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port && looked_up.as_deref() != Some(&true) {
-                    if let Some(l) = looked_up {
-                        *l = true;
-                    }
+                if p.sog.is_some_and(|s| s < 1.0) && self.place.in_port && facts.last_port_due() {
                     if let Some(port) = self.world.nearest_port(p.lat, p.lon, self.config.general.port_radius_m) {
                         // A ship in port stays in the same one: allocated
                         // only when the port changes.
@@ -335,10 +350,10 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     // Near a port, or near the shoreline (small harbours): looked up again
     // only after moving 500 m.
     let near_port = match facts.port_check {
-        Some((lat, lon, ans, _)) if crate::world::distance_under_m(lat, lon, p.lat, p.lon, 500.0) => ans,
+        Some(c) if crate::world::distance_under_m(c.lat, c.lon, p.lat, p.lon, 500.0) => c.near_port,
         _ => {
             let ans = world.nearest_port(p.lat, p.lon, config.general.port_radius_m).is_some() || world.near_coast(p.lat, p.lon, config.general.nearshore_m);
-            facts.port_check = Some((p.lat, p.lon, ans, false));
+            facts.port_check = Some(PortCheck { lat: p.lat, lon: p.lon, near_port: ans, last_port_looked_up: false });
             ans
         }
     };
