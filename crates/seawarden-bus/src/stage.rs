@@ -565,4 +565,7 @@ impl<W: World> World for SharedWorld<W> {
     fn zone_kind(&self, zone: u32) -> &str {
         self.0.zone_kind(zone)
     }
+    fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        self.0.quiet_radius_m(lat, lon)
+    }
 }

@@ -35,6 +35,66 @@ pub struct VesselFacts {
     pub last_port: Option<Box<(String, String)>>,
     /// The last port check (made again after moving 500 m).
     port_check: Option<PortCheck>,
+    /// Where nothing about the world changes round an earlier position.
+    quiet: Quiet,
+}
+
+/// A disk round one of a vessel's positions inside which no corridor holds
+/// a position and no line passes, the zones are the same and so is the land
+/// answer ([`World::quiet_radius_m`]): the vessel's next positions inside it
+/// are answered from here. Radius 0: no disk.
+#[derive(Debug, Clone, Copy, Default)]
+struct Quiet {
+    lat: f64,
+    lon: f64,
+    /// The zones there (not kept for an `inland` disk: never asked).
+    zones: [u32; 2],
+    radius_m: f32,
+    zone_count: u8,
+    land: bool,
+    /// Every position in the disk is [`crate::world::inland`]: on land and
+    /// no port near.
+    inland: bool,
+}
+
+impl Quiet {
+    /// Zones of more than two at once are not kept (then there is no disk).
+    const MAX_ZONES: usize = 2;
+
+    /// The disk round a position at sea (or on land in a port) where
+    /// `place` found no corridor.
+    fn at_sea<W: World>(world: &W, lat: f64, lon: f64, land: bool, zones: &[u32]) -> Quiet {
+        let mut q = Quiet { lat, lon, land, zone_count: zones.len() as u8, ..Quiet::default() };
+        q.zones[..zones.len()].copy_from_slice(zones);
+        q.set_radius(world.quiet_radius_m(lat, lon));
+        q
+    }
+
+    /// The disk round a position inland: also no nearer to a port than the
+    /// land exemption, so that the whole disk is inland.
+    fn inland<W: World>(world: &W, lat: f64, lon: f64) -> Quiet {
+        let mut q = Quiet { lat, lon, land: true, inland: true, ..Quiet::default() };
+        let r = world.quiet_radius_m(lat, lon);
+        let exempt = crate::world::LAND_PORT_EXEMPTION_M;
+        // Ports measure on a sphere: 1 % and a metre of slack again.
+        let port_clear = world.nearest_port(lat, lon, exempt + r).map_or(r, |port| 0.99 * (port.distance_m - exempt) - 1.0);
+        q.set_radius(r.min(port_clear));
+        q
+    }
+
+    fn set_radius(&mut self, r: f64) {
+        // Rounded down to a whole metre, so that `f32` never widens it.
+        self.radius_m = r.max(0.0).floor().min(f32::MAX as f64) as f32;
+    }
+
+    /// True if the position is inside the disk.
+    fn covers(&self, lat: f64, lon: f64) -> bool {
+        self.radius_m > 0.0 && crate::world::distance_under_m(self.lat, self.lon, lat, lon, self.radius_m as f64)
+    }
+
+    fn zones(&self) -> &[u32] {
+        &self.zones[..self.zone_count as usize]
+    }
 }
 
 /// Where a vessel's port check was made, and what it found.
@@ -162,6 +222,9 @@ pub struct EngineStats {
     pub observations: u64,
     /// Alert events emitted, all kinds.
     pub alert_events: u64,
+    /// Positions inside their vessel's quiet disk, answered without asking
+    /// the world about infrastructure, zones or land.
+    pub quiet_positions: u64,
 }
 
 /// Memory the engine holds, in bytes (issue #3's target: under 1 KiB of
@@ -242,8 +305,20 @@ impl<W: World> Engine<W> {
         let t = obs.time_ms();
         self.advance(t);
         self.stats.observations += 1;
-        let world = &self.world;
-        let (update, slot) = self.tracker.apply_at(obs, |lat, lon| crate::world::inland(world, lat, lon));
+        let (world, facts) = (&self.world, &self.facts);
+        // Whether the position is inside the vessel's quiet disk, and the
+        // land answer there (from the disk when it is).
+        let mut seen = None;
+        let (update, slot) = self.tracker.apply_at(obs, |slot, lat, lon| {
+            let quiet = facts.get(slot).map(|f| f.quiet).filter(|q| q.covers(lat, lon));
+            let land = quiet.map_or_else(|| world.is_land(lat, lon), |q| q.land);
+            seen = Some((quiet.is_some(), land));
+            // Debug builds (the tests) check every answer taken from a disk.
+            debug_assert_eq!(land, world.is_land(lat, lon), "quiet disk {quiet:?}: land at {lat},{lon}");
+            debug_assert!(!quiet.is_some_and(|q| q.inland) || crate::world::inland(world, lat, lon), "quiet disk {quiet:?}: inland at {lat},{lon}");
+            quiet.is_some_and(|q| q.inland) || crate::world::inland_if(world, land, lat, lon)
+        });
+        self.stats.quiet_positions += u64::from(seen.is_some_and(|(inside, _)| inside));
         let mmsi = obs.mmsi();
         let Some(slot) = slot else { return };
         let Some(vessel) = self.tracker.vessel_at(slot) else { return };
@@ -267,7 +342,7 @@ impl<W: World> Engine<W> {
                 if facts.watch.is_none() && vessel.messages == 1 {
                     facts.watch = self.world.watch(mmsi, vessel.identity().imo, vessel.name()).map(Box::new);
                 }
-                fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land);
+                fill_place(&self.world, &self.config, &mut self.place, facts, p, previous.as_ref(), *on_land, seen);
                 // The last port of call: looked up at the first slow
                 // position in port after each port check (every 500 m),
                 // not at every report of a ship lying in port.
@@ -324,17 +399,35 @@ impl<W: World> Engine<W> {
     }
 }
 
-fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &mut VesselFacts, p: &PositionObs, prev: Option<&PositionObs>, on_land: bool) {
+/// `seen`: whether the tracker found the position inside the vessel's
+/// quiet disk, and the land answer there (`None` if it did not look).
+#[allow(clippy::too_many_arguments)]
+fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &mut VesselFacts, p: &PositionObs, prev: Option<&PositionObs>, on_land: bool, seen: Option<(bool, bool)>) {
     place.infra.clear();
     place.crossings.clear();
     place.zones.clear();
     place.in_port = false;
     place.step_m = None;
     if on_land {
+        if let Some((false, _)) = seen {
+            facts.quiet = Quiet::inland(world, p.lat, p.lon);
+        }
         return;
     }
-    world.infra_near(p.lat, p.lon, &mut place.infra);
-    world.zones_at(p.lat, p.lon, &mut place.zones);
+    let quiet = seen.is_some_and(|(inside, _)| inside);
+    if quiet {
+        place.zones.extend_from_slice(facts.quiet.zones());
+        #[cfg(debug_assertions)]
+        {
+            let (mut infra, mut zones) = (Vec::new(), Vec::new());
+            world.infra_near(p.lat, p.lon, &mut infra);
+            world.zones_at(p.lat, p.lon, &mut zones);
+            assert!(infra.is_empty() && zones == place.zones, "quiet disk {:?}: {infra:?} and zones {zones:?} at {},{}", facts.quiet, p.lat, p.lon);
+        }
+    } else {
+        world.infra_near(p.lat, p.lon, &mut place.infra);
+        world.zones_at(p.lat, p.lon, &mut place.zones);
+    }
     if let Some(prev) = prev {
         // An impossible jump (a spoofed or second transmitter) is not a
         // passage over whatever lies between the two positions.
@@ -342,9 +435,20 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
         place.step_m = Some(dist);
         let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
         let impossible = dist >= config.spoofing.min_jump_m && dist / dt_s * 3600.0 / 1852.0 > config.spoofing.max_speed_kn;
-        if !impossible {
+        // A path with both ends in the quiet disk stays in it: no line
+        // (asked all the same in debug builds, to check).
+        let in_disk = quiet && facts.quiet.covers(prev.lat, prev.lon);
+        if !impossible && (!in_disk || cfg!(debug_assertions)) {
             world.infra_crossings((prev.lat, prev.lon), (p.lat, p.lon), &mut place.crossings);
+            debug_assert!(!in_disk || place.crossings.is_empty(), "quiet disk {:?}: {:?} on the way from {},{}", facts.quiet, place.crossings, prev.lat, prev.lon);
         }
+    }
+    if let Some((false, land)) = seen {
+        facts.quiet = if place.infra.is_empty() && place.zones.len() <= Quiet::MAX_ZONES {
+            Quiet::at_sea(world, p.lat, p.lon, land, &place.zones)
+        } else {
+            Quiet::default()
+        };
     }
     let in_port_zone = place.zones.iter().any(|&z| matches!(world.zone_kind(z), "port" | "anchorage"));
     // Near a port, or near the shoreline (small harbours): looked up again

@@ -81,6 +81,15 @@ pub trait World {
     fn zone_name(&self, zone: u32) -> &str;
     /// A zone's kind: `territorial_sea`, `eez`, `aoi`, `anchorage`, `port`, `exclusion`.
     fn zone_kind(&self, zone: u32) -> &str;
+    /// Metres round a position within which [`World::infra_near`] finds
+    /// nothing, no line passes (so no path inside the disk crosses one), and
+    /// [`World::zones_at`] and [`World::is_land`] answer as at the position,
+    /// measured as [`distance_m`] measures. The engine then answers a
+    /// vessel's next positions inside the disk without asking again. The
+    /// default, 0, means never.
+    fn quiet_radius_m(&self, _lat: f64, _lon: f64) -> f64 {
+        0.0
+    }
 }
 
 /// Positions within this distance of a port are never "on land": harbour
@@ -90,7 +99,12 @@ pub const LAND_PORT_EXEMPTION_M: f64 = 5_000.0;
 /// On land and not in a port, as the engine judges a position (the
 /// tracker's land check).
 pub fn inland<W: World + ?Sized>(world: &W, lat: f64, lon: f64) -> bool {
-    world.is_land(lat, lon) && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none()
+    inland_if(world, world.is_land(lat, lon), lat, lon)
+}
+
+/// [`inland`] when [`World::is_land`]'s answer is already known.
+pub fn inland_if<W: World + ?Sized>(world: &W, is_land: bool, lat: f64, lon: f64) -> bool {
+    is_land && world.nearest_port(lat, lon, LAND_PORT_EXEMPTION_M).is_none()
 }
 
 /// A borrowed world is a world: one loaded world can serve several engines
@@ -135,6 +149,9 @@ impl<T: World + ?Sized> World for &T {
     fn zone_kind(&self, zone: u32) -> &str {
         (**self).zone_kind(zone)
     }
+    fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        (**self).quiet_radius_m(lat, lon)
+    }
 }
 
 /// A world with nothing in it: no infrastructure, zones, land, ports or lists.
@@ -174,6 +191,9 @@ impl World for EmptyWorld {
     }
     fn zone_kind(&self, _: u32) -> &str {
         ""
+    }
+    fn quiet_radius_m(&self, _: f64, _: f64) -> f64 {
+        f64::INFINITY
     }
 }
 

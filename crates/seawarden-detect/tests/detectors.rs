@@ -4,7 +4,10 @@
 //!
 //! The world here is a small, exact geometry: one cable along 59.8°N from
 //! 24°E to 26°E with a 1 nm corridor, a territorial sea north of 59.95°N, an
-//! area of interest, a port at 60.05°N 25°E and land north of 60.1°N.
+//! area of interest, a port at 60.05°N 25°E, land north of 60.1°N and a
+//! harbour inland at 60.4°N 28°E. It offers quiet disks, so every scenario
+//! also runs the engine's answers from them, which debug builds check
+//! against the world position by position.
 
 use seawarden_detect::world::distance_m;
 use seawarden_detect::*;
@@ -12,6 +15,9 @@ use seawarden_track::{Class, Identity, Observation, PositionObs, StaticObs};
 
 const CABLE_LAT: f64 = 59.8;
 const PORT: (f64, f64) = (60.05, 25.0);
+/// A harbour inside the land (as harbour basins are inside generalised
+/// coastlines): positions within 5 km of it are not "on land".
+const INLAND_PORT: (f64, f64) = (60.4, 28.0);
 const WATCHED: u32 = 518_998_000;
 
 struct TestWorld;
@@ -53,7 +59,9 @@ impl World for TestWorld {
     }
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>> {
         let d = distance_m(lat, lon, PORT.0, PORT.1);
-        (d <= max_m).then(|| PortRef { name: "Testport".into(), country: "FI".into(), distance_m: d })
+        let inland = distance_m(lat, lon, INLAND_PORT.0, INLAND_PORT.1);
+        let (name, d) = if d <= inland { ("Testport", d) } else { ("Inland harbour", inland) };
+        (d <= max_m).then_some(PortRef { name, country: "FI", distance_m: d })
     }
     fn watch(&self, mmsi: u32, imo: Option<u32>, _: &str) -> Option<WatchHit> {
         (mmsi == WATCHED || imo == Some(9329760)).then(|| WatchHit { list: "EU-833/2014-XLII".into(), reason: "designated vessel".into(), matched_on: "mmsi" })
@@ -79,6 +87,18 @@ impl World for TestWorld {
     }
     fn zone_kind(&self, z: u32) -> &str {
         ["territorial_sea", "aoi", "anchorage"][z as usize]
+    }
+    fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        // Lower bounds of metres per degree up to 63°N.
+        let (m_lat, m_lon) = (110_000.0, 50_000.0);
+        // Latitudes where zones, land or the cable's corridor begin or
+        // end; south of 59.9°N also the meridians that bound them.
+        let mut r = [59.3, 59.5, 59.6, 59.7, 59.9, 59.95, 60.1].iter().map(|l| (lat - l).abs() * m_lat).fold(f64::INFINITY, f64::min);
+        if lat < 59.9 {
+            r = [24.0, 25.0, 26.0, 26.5, 27.0].iter().map(|l| (lon - l).abs() * m_lon).fold(r, f64::min);
+        }
+        r = r.min((lat - CABLE_LAT).abs() * m_lat - 1852.0);
+        (0.99 * r - 1.0).max(0.0)
     }
 }
 
@@ -176,6 +196,35 @@ fn run_with(ships: Vec<&Ship>, config: Config) -> Vec<Alert> {
     engine.finish();
     alerts.extend(engine.drain_alerts());
     alerts
+}
+
+#[test]
+fn quiet_disks_inland_end_at_a_harbour() {
+    // Inland 6.7 km north of the inland harbour, then 4.9 km from it (in
+    // port, not inland, though the land is the same), then back.
+    let mut ship = Ship::new(230_000_777, INLAND_PORT.0 + 0.06, INLAND_PORT.1);
+    ship.report(0.5, 180.0, None, 0);
+    ship.t += MIN;
+    ship.jump_to(INLAND_PORT.0 + 0.044, INLAND_PORT.1).report(0.5, 180.0, None, 0);
+    ship.t += MIN;
+    ship.jump_to(INLAND_PORT.0 + 0.06, INLAND_PORT.1).report(0.5, 0.0, None, 0);
+    let mut engine = Engine::new(TestWorld, Config::default());
+    for o in &ship.out {
+        engine.observe(o);
+    }
+    assert_eq!(engine.tracker().stats().on_land, 2, "the middle position is in port");
+    // The harbour bounds the first disk, so the second position is outside
+    // it; the third is inside the second's disk (land, in port), which
+    // gives the land but asks for the harbour again.
+    assert_eq!(engine.stats().quiet_positions, 1);
+    // A ship lying inland, away from harbours, is answered from its disk.
+    let mut ship = Ship::new(230_000_778, INLAND_PORT.0 + 0.2, INLAND_PORT.1);
+    ship.drift(30, 0.0, 0.0, 0, 1);
+    let mut engine = Engine::new(TestWorld, Config::default());
+    for o in &ship.out {
+        engine.observe(o);
+    }
+    assert_eq!((engine.tracker().stats().on_land, engine.stats().quiet_positions), (30, 29));
 }
 
 fn of_kind(alerts: &[Alert], kind: AlertKind) -> Vec<&Alert> {

@@ -3,7 +3,7 @@
 //! cell a slice of items. A lookup is two array reads and no hashing; empty
 //! 1° cells (most of the open ocean) cost one read.
 
-use crate::geodesy::{m_per_deg_lon, MIN_M_PER_DEG_LAT};
+use crate::geodesy::{m_per_deg_lon, LatLon, MIN_M_PER_DEG_LAT};
 
 /// `x.floor() as i64` for every `x` (NaN and infinities included), without
 /// the library call `floor` is on x86-64 before SSE4.1: for cell indexes.
@@ -20,6 +20,17 @@ const NO_BLOCK: u32 = u32::MAX;
 /// Slack added to every rasterized extent, degrees: far above rounding
 /// errors of coordinates (~1e-13°), far below any cell (~1e-2°).
 const EPS_DEG: f64 = 1e-9;
+
+/// [`m_per_deg_lon`] at `lat`, a multiple of 1/64° in 0..=90 (the edge of a
+/// row at any resolution), from a table built on first use: cell margins
+/// are asked for often, and the radii of curvature need a root and a cosine.
+fn m_per_deg_lon_at_edge(lat: f64) -> f64 {
+    const STEPS: usize = 90 * 64;
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..=STEPS).map(|i| m_per_deg_lon(i as f64 / 64.0)).collect());
+    // `lat` is a multiple of 1/64 and not negative: adding a half rounds.
+    table[((lat * 64.0 + 0.5) as usize).min(STEPS)]
+}
 
 /// Fine cell size of a grid: `1 / cells_per_degree` degrees, a power of two
 /// from 1 to 64 cells per degree.
@@ -90,6 +101,18 @@ impl GridResolution {
     #[inline]
     pub(crate) fn col_lon(self, col: i64) -> f64 {
         col as f64 / self.k() as f64 - 180.0
+    }
+
+    /// Metres from `p` (normalized) to the nearest side of its fine cell, a
+    /// lower bound (the smallest metres per degree of the cell): a disk of
+    /// this radius round `p` stays in the cell.
+    pub(crate) fn margin_m(self, p: LatLon) -> f64 {
+        let (row, col) = (self.row(p.lat) as i64, self.col(p.lon) as i64);
+        let (south, north) = (self.row_lat(row), self.row_lat(row + 1));
+        let (west, east) = (self.col_lon(col), self.col_lon(col + 1));
+        let dlat = (p.lat - south).min(north - p.lat).max(0.0);
+        let dlon = (p.lon - west).min(east - p.lon).max(0.0);
+        (dlat * MIN_M_PER_DEG_LAT).min(dlon * m_per_deg_lon_at_edge(south.abs().max(north.abs())))
     }
 
     /// Sort key of a fine cell: coarse cell, then position in its block.
@@ -297,6 +320,25 @@ impl<T> SparseGrid<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cell_margin_uses_the_poleward_edge() {
+        for i in 0..=90 * 64 {
+            let lat = i as f64 / 64.0;
+            assert_eq!(m_per_deg_lon_at_edge(lat), m_per_deg_lon(lat), "{lat}");
+        }
+        let res = GridResolution::DEFAULT;
+        // A point a quarter of a cell from the west side, well inside in
+        // latitude: the margin is east-west, at the cell's poleward edge.
+        for lat_edge in [-60.0, 0.0, 60.0] {
+            let p = LatLon::new(lat_edge + 0.5 / 16.0, 10.0 + 0.25 / 16.0);
+            let poleward = if lat_edge < 0.0 { lat_edge } else { lat_edge + 1.0 / 16.0 };
+            let want = 0.25 / 16.0 * m_per_deg_lon(poleward);
+            assert!((res.margin_m(p) - want).abs() < 1e-6 * want, "{lat_edge}: {} vs {want}", res.margin_m(p));
+        }
+        // On a side: no margin.
+        assert_eq!(res.margin_m(LatLon::new(60.5, 10.0)), 0.0);
+    }
 
     #[test]
     fn floor_i64_is_floor() {

@@ -246,6 +246,30 @@ impl InfraIndex {
         self.near_among(&frame, cands.iter().map(|&i| i as usize), out);
     }
 
+    /// Metres round `p` within which [`InfraIndex::near`] finds nothing and
+    /// no line passes, so no path inside the disk crosses one: 0 if `p` is
+    /// in a corridor (or invalid). Bounded by the sides of `p`'s grid cell.
+    pub fn clearance_m(&self, p: LatLon) -> f64 {
+        if !p.is_valid() {
+            return 0.0;
+        }
+        let p = p.normalized();
+        let res = self.grid_resolution();
+        let mut r = res.margin_m(p);
+        let cands = self.grid.get(res.row(p.lat), res.col(p.lon));
+        if cands.is_empty() {
+            return r;
+        }
+        let frame = LocalFrame::new(p);
+        for &si in cands {
+            let s = &self.segs[si as usize];
+            let (a, b) = s.xy(&frame);
+            let (d2, _) = planar::segment_distance2([0.0, 0.0], a, b);
+            r = r.min(d2.sqrt() - s.corridor2.sqrt());
+        }
+        r.max(0.0)
+    }
+
     /// Same answer as [`InfraIndex::near`], by scanning every segment.
     pub fn near_exhaustive(&self, p: LatLon, out: &mut Vec<InfraHit>) {
         out.clear();

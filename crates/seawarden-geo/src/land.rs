@@ -116,6 +116,17 @@ impl LandMask {
         land
     }
 
+    /// Metres round `p` within which [`LandMask::is_land`] gives the same
+    /// answer as at `p` (0 for an invalid position): no coastline edge is
+    /// crossed, and none comes into or goes out of the coast tolerance.
+    pub fn clearance_m(&self, p: LatLon) -> f64 {
+        if !p.is_valid() {
+            return 0.0;
+        }
+        let tol = self.tolerance_m;
+        self.grid.clearance_m(p.normalized(), |d| d.min((d - tol).abs()))
+    }
+
     /// True if `p` is inside a land polygon, ignoring the tolerance.
     pub fn is_land_strict(&self, p: LatLon) -> bool {
         if !p.is_valid() {

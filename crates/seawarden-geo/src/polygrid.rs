@@ -19,7 +19,7 @@
 //! a cell is only "wholly inside" if no edge is within the buffer: the land
 //! mask uses this to measure the distance to the coast.
 
-use crate::geodesy::LatLon;
+use crate::geodesy::{planar, LatLon, LocalFrame};
 use crate::grid::{GridResolution, SparseGrid, COARSE_CELLS, COARSE_COLS, COARSE_ROWS};
 
 /// An edge, (lon, lat) degrees.
@@ -388,6 +388,31 @@ impl PolyGrid {
                 return;
             }
         }
+    }
+
+    /// Metres round `p` (normalized) within which no stored boundary edge
+    /// changes what a query sees: the smaller of the distance to the sides
+    /// of `p`'s fine cell and, over the edges stored for the cell,
+    /// `per_edge(distance to the edge)`. With `per_edge` no more than the
+    /// distance itself, no edge is crossed inside the disk, so every region
+    /// contains all of it or none of it; edges not stored for the cell are
+    /// farther than the buffer from every point of it.
+    pub(crate) fn clearance_m(&self, p: LatLon, per_edge: impl Fn(f64) -> f64) -> f64 {
+        let res = self.res;
+        let mut r = res.margin_m(p);
+        let entries = self.fine.get(res.row(p.lat), res.col(p.lon));
+        if entries.iter().all(|e| !e.mixed) {
+            return r;
+        }
+        let frame = LocalFrame::new(p);
+        for e in entries.iter().filter(|e| e.mixed) {
+            for ed in &self.edges[e.start as usize..(e.start + e.len) as usize] {
+                let a = frame.to_xy(LatLon::new(ed.ay, ed.ax));
+                let b = frame.to_xy(LatLon::new(ed.by, ed.bx));
+                r = r.min(per_edge(planar::segment_distance2([0.0, 0.0], a, b).0.sqrt()));
+            }
+        }
+        r.max(0.0)
     }
 
     /// Sizes.

@@ -102,6 +102,16 @@ impl ZoneIndex {
         }
     }
 
+    /// Metres round `p` within which [`ZoneIndex::zones_at`] gives the same
+    /// zones as at `p` (0 for an invalid position): no zone boundary comes
+    /// nearer.
+    pub fn clearance_m(&self, p: LatLon) -> f64 {
+        if !p.is_valid() {
+            return 0.0;
+        }
+        self.grid.clearance_m(p.normalized(), |d| d)
+    }
+
     /// True if zone `id` contains `p`.
     pub fn contains(&self, id: FeatureId, p: LatLon) -> bool {
         let mut found = false;

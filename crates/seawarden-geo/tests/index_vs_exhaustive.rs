@@ -138,6 +138,71 @@ fn check_zones(zones: &ZoneIndex, pts: &[LatLon]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Points round `p` inside the radius the engine trusts a clearance `r`
+/// to (`0.99 r - 1` metres): on the rim in eight directions and half-way.
+fn inside_clearance(p: LatLon, r: f64) -> Vec<LatLon> {
+    let d = 0.99 * r - 1.0;
+    if d <= 0.0 {
+        return Vec::new();
+    }
+    (0..8)
+        .flat_map(|i| {
+            let b = i as f64 * 45.0 + 7.0;
+            [destination(p, b, d), destination(p, b, d / 2.0)]
+        })
+        .collect()
+}
+
+/// Inside a position's clearance no corridor holds it and no path crosses
+/// a line; a position in a corridor has none.
+fn check_infra_clearance(infra: &InfraIndex, pts: &[LatLon]) -> Result<(), TestCaseError> {
+    let mut hits = Vec::new();
+    let mut crossings = Vec::new();
+    for p in pts {
+        let r = infra.clearance_m(*p);
+        infra.near(*p, &mut hits);
+        prop_assert!(hits.is_empty() || r == 0.0, "{:?}: clearance {} in a corridor", p, r);
+        let around = inside_clearance(*p, r);
+        for q in &around {
+            infra.near(*q, &mut hits);
+            prop_assert!(hits.is_empty(), "{:?} is {} m from {:?}, inside its clearance, but near {:?}", q, r, p, hits);
+            infra.crossings(*p, *q, &mut crossings);
+            prop_assert!(crossings.is_empty(), "{:?} -> {:?} crosses {:?}", p, q, crossings);
+        }
+        for w in around.chunks(2).zip(around.chunks(2).skip(4)) {
+            infra.crossings(w.0[0], w.1[0], &mut crossings);
+            prop_assert!(crossings.is_empty(), "chord {:?} -> {:?} crosses {:?}", w.0[0], w.1[0], crossings);
+        }
+    }
+    Ok(())
+}
+
+/// Inside a position's clearance the same zones contain every point.
+fn check_zones_clearance(zones: &ZoneIndex, pts: &[LatLon]) -> Result<(), TestCaseError> {
+    let (mut at_p, mut at_q) = (Vec::new(), Vec::new());
+    for p in pts {
+        let r = zones.clearance_m(*p);
+        zones.zones_at(*p, &mut at_p);
+        for q in inside_clearance(*p, r) {
+            zones.zones_at(q, &mut at_q);
+            prop_assert_eq!(&at_q, &at_p, "{:?} is inside the {} m clearance of {:?}", q, r, p);
+        }
+    }
+    Ok(())
+}
+
+/// Inside a position's clearance the land mask gives the same answer.
+fn check_land_clearance(land: &LandMask, pts: &[LatLon]) -> Result<(), TestCaseError> {
+    for p in pts {
+        let r = land.clearance_m(*p);
+        let want = land.is_land(*p);
+        for q in inside_clearance(*p, r) {
+            prop_assert_eq!(land.is_land(q), want, "{:?} is inside the {} m clearance of {:?}", q, r, p);
+        }
+    }
+    Ok(())
+}
+
 /// Crossing-number test on a raw ring, with longitudes taken continuously
 /// from the ring's first vertex (for rings across the antimeridian).
 fn raw_contains(rings: &[Vec<LatLon>], p: LatLon) -> bool {
@@ -166,6 +231,7 @@ proptest! {
     ) {
         let infra = InfraIndex::with_options(lines, InfraIndexOptions { resolution: res });
         check_infra(&infra, &pts)?;
+        check_infra_clearance(&infra, &pts)?;
     }
 
     #[test]
@@ -182,6 +248,7 @@ proptest! {
             .collect();
         let infra = InfraIndex::with_options(lines, InfraIndexOptions { resolution: res });
         check_infra(&infra, &pts)?;
+        check_infra_clearance(&infra, &pts)?;
     }
 
     #[test]
@@ -190,6 +257,7 @@ proptest! {
     ) {
         let zones = ZoneIndex::with_options(zones_from(polys), ZoneIndexOptions { resolution: res });
         check_zones(&zones, &pts)?;
+        check_zones_clearance(&zones, &pts)?;
     }
 
     #[test]
@@ -219,6 +287,7 @@ proptest! {
         for p in &pts {
             prop_assert_eq!(mask.is_land(*p), mask.is_land_exhaustive(*p), "{:?}", p);
         }
+        check_land_clearance(&mask, &pts)?;
     }
 }
 
@@ -308,11 +377,14 @@ proptest! {
     fn real_infra_matches_exhaustive(pts in north_europe(), near in near_real_lines()) {
         check_infra(real_infra(), &pts)?;
         check_infra(real_infra(), &near)?;
+        check_infra_clearance(real_infra(), &pts)?;
+        check_infra_clearance(real_infra(), &near)?;
     }
 
     #[test]
     fn real_zones_match_exhaustive(pts in north_europe()) {
         check_zones(real_zones(), &pts)?;
+        check_zones_clearance(real_zones(), &pts)?;
     }
 
     #[test]
@@ -321,5 +393,6 @@ proptest! {
         for p in &pts {
             prop_assert_eq!(land.is_land(*p), land.is_land_exhaustive(*p), "{:?}", p);
         }
+        check_land_clearance(land, &pts)?;
     }
 }

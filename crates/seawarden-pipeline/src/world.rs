@@ -184,6 +184,22 @@ impl World for GeoWorld {
             .any(|(n, e)| self.strict_land(LatLon { lat: lat + n * dlat, lon: lon + e * dlon }))
     }
 
+    fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        let p = LatLon { lat, lon };
+        let mut r = self.infra.clearance_m(p);
+        if r > 0.0 {
+            r = r.min(self.zones.clearance_m(p));
+        }
+        if r > 0.0 {
+            if let Some(land) = &self.land {
+                r = r.min(land.clearance_m(p));
+            }
+        }
+        // The indexes measure on a plane tangent at the position, the
+        // engine with `distance_m`: 1 % and a metre of slack.
+        (0.99 * r - 1.0).max(0.0)
+    }
+
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>> {
         self.ports.nearest(lat, lon, max_m / 1000.0).map(|(p, km)| PortRef { name: &p.name, country: &p.country_code, distance_m: km * 1000.0 })
     }

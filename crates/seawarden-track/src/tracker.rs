@@ -95,7 +95,7 @@ impl Tracker {
 
     /// Applies an observation. `is_land` tells whether a position is on land.
     pub fn apply(&mut self, obs: &Observation, is_land: impl Fn(f64, f64) -> bool) -> Update {
-        self.apply_at(obs, is_land).0
+        self.apply_at(obs, |_, lat, lon| is_land(lat, lon)).0
     }
 
     /// The slot of `mmsi`, creating its vessel if it is new.
@@ -111,7 +111,9 @@ impl Tracker {
 
     /// Applies an observation, like [`Tracker::apply`], and gives the
     /// vessel's slot (`None` for a duplicate: it was not looked up).
-    pub fn apply_at(&mut self, obs: &Observation, is_land: impl Fn(f64, f64) -> bool) -> (Update, Option<usize>) {
+    /// `is_land(slot, lat, lon)` is also told the vessel's slot, so that an
+    /// answer kept per vessel can be reused.
+    pub fn apply_at(&mut self, obs: &Observation, is_land: impl FnOnce(usize, f64, f64) -> bool) -> (Update, Option<usize>) {
         if self.dedup.is_duplicate(obs.payload_hash(), obs.mmsi(), obs.time_ms()) {
             self.stats.duplicates += 1;
             return (Update::Duplicate, None);
@@ -133,7 +135,7 @@ impl Tracker {
                 if p.class != Class::A || v.class != Class::B {
                     v.class = p.class;
                 }
-                let on_land = is_land(p.lat, p.lon);
+                let on_land = is_land(slot, p.lat, p.lon);
                 let previous = v.last;
                 if on_land {
                     self.stats.on_land += 1;
@@ -244,7 +246,7 @@ mod tests {
     #[test]
     fn slots_are_dense_in_the_order_first_heard() {
         let mut t = Tracker::new(TrackerConfig::default());
-        let sea = |_: f64, _: f64| false;
+        let sea = |_: usize, _: f64, _: f64| false;
         for (i, mmsi) in [230_000_003u32, 219_000_000, 230_000_003, 257_000_000].iter().enumerate() {
             let (_, slot) = t.apply_at(&pos(*mmsi, i as i64 * 1000, 59.8, 24.8, i as u64), sea);
             assert_eq!(slot, t.slot(*mmsi));
