@@ -8,7 +8,7 @@ use crate::alert::{Alert, AlertKind, Factor};
 use crate::config::Config;
 use crate::detectors::Detectors;
 use crate::episode::Episodes;
-use crate::world::{distance_m, InfraContact, InfraCrossing, World};
+use crate::world::{InfraContact, InfraCrossing, World};
 
 /// Facts about one new position, computed once for all detectors.
 #[derive(Debug, Default)]
@@ -21,8 +21,10 @@ pub struct Place {
     pub zones: Vec<u32>,
     /// Within the port radius of a port, or inside a `port`/`anchorage` zone.
     pub in_port: bool,
-    /// Distance from the previous fix, metres, when there is one.
-    pub step_m: Option<f64>,
+    /// The length of the step from the previous fix, metres, when it is
+    /// kinematically impossible (spoofing's jump: a second transmitter, or a
+    /// false position); `None` for every possible step.
+    pub jump_m: Option<f64>,
 }
 
 /// Per-vessel facts the engine caches for detectors.
@@ -407,7 +409,7 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     place.crossings.clear();
     place.zones.clear();
     place.in_port = false;
-    place.step_m = None;
+    place.jump_m = None;
     if on_land {
         if let Some((false, _)) = seen {
             facts.quiet = Quiet::inland(world, p.lat, p.lon);
@@ -431,10 +433,8 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     if let Some(prev) = prev {
         // An impossible jump (a spoofed or second transmitter) is not a
         // passage over whatever lies between the two positions.
-        let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
-        place.step_m = Some(dist);
-        let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
-        let impossible = dist >= config.spoofing.min_jump_m && dist / dt_s * 3600.0 / 1852.0 > config.spoofing.max_speed_kn;
+        place.jump_m = crate::detectors::impossible_jump_m(&config.spoofing, prev, p);
+        let impossible = place.jump_m.is_some();
         // A path with both ends in the quiet disk stays in it: no line
         // (asked all the same in debug builds, to check).
         let in_disk = quiet && facts.quiet.covers(prev.lat, prev.lon);

@@ -11,6 +11,7 @@ mod loitering;
 mod repeated_crossing;
 mod speed_history;
 mod spoofing;
+pub(crate) use spoofing::impossible_jump_m;
 mod zone_entry;
 
 

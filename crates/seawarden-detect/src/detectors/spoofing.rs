@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::alert::{rfc3339, AlertKind};
 use crate::engine::{Cx, Place};
 use crate::episode::{EpisodeKey, Observation};
-use crate::world::{distance_m, World};
+use crate::world::{distance_bounds_m, distance_m, World};
 
 const JUMP: u64 = 1;
 const LAND: u64 = 2;
@@ -52,10 +52,7 @@ impl Spoofing {
         let who = || if vessel.name().is_empty() { format!("Vessel {}", p.mmsi) } else { format!("{} ({})", vessel.name(), p.mmsi) };
         if on_land {
             if st.on_land == 0 {
-                st.jumped_onto_land = prev.is_some_and(|q| {
-                    let d = distance_m(q.lat, q.lon, p.lat, p.lon);
-                    d >= cfg.min_jump_m && d / ((p.time_ms - q.time_ms) as f64 / 1000.0).max(1.0) * 3600.0 / 1852.0 > cfg.max_speed_kn
-                });
+                st.jumped_onto_land = prev.is_some_and(|q| impossible_jump_m(cfg, q, p).is_some());
             }
             st.on_land += 1;
             if st.on_land >= cfg.min_on_land && st.jumped_onto_land {
@@ -83,10 +80,8 @@ impl Spoofing {
         }
         let Some(prev) = prev else { return };
         // Worked out once for every detector (the engine's `Place`).
-        let dist = place.step_m.unwrap_or_else(|| distance_m(prev.lat, prev.lon, p.lat, p.lon));
-        let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
-        let implied = dist / dt_s * 3600.0 / 1852.0;
-        if dist >= cfg.min_jump_m && implied > cfg.max_speed_kn {
+        if let Some(dist) = place.jump_m {
+            let implied = implied_speed_kn(dist, prev, p);
             st.jumps += 1;
             let mut evidence = cx.base_evidence();
             evidence.insert("from".into(), json!({"time": rfc3339(prev.time_ms), "lat": prev.lat, "lon": prev.lon, "source": prev.source.map(|s| s.to_string())}));
@@ -103,9 +98,65 @@ impl Spoofing {
     }
 }
 
+/// Knots over `dist` metres from `prev` to `p` (at least a second apart).
+fn implied_speed_kn(dist: f64, prev: &PositionObs, p: &PositionObs) -> f64 {
+    let dt_s = ((p.time_ms - prev.time_ms) as f64 / 1000.0).max(1.0);
+    dist / dt_s * 3600.0 / 1852.0
+}
+
+/// The length of the step from `prev` to `p` if it is kinematically
+/// impossible (at least `min_jump_m`, faster than `max_speed_kn`), else
+/// `None`. The usual short step is ruled out by [`distance_bounds_m`],
+/// without trigonometry: the implied speed only grows with the distance.
+pub(crate) fn impossible_jump_m(cfg: &crate::config::Spoofing, prev: &PositionObs, p: &PositionObs) -> Option<f64> {
+    let (_, hi) = distance_bounds_m(prev.lat, prev.lon, p.lat, p.lon);
+    if hi < cfg.min_jump_m || implied_speed_kn(hi, prev, p) <= cfg.max_speed_kn {
+        return None;
+    }
+    let dist = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+    (dist >= cfg.min_jump_m && implied_speed_kn(dist, prev, p) > cfg.max_speed_kn).then_some(dist)
+}
+
 impl Spoofing {
     /// Bytes of per-vessel state held (tables and buffers).
     pub fn heap_bytes(&self) -> usize {
         self.state.table_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seawarden_track::Class;
+
+    fn at(time_ms: i64, lat: f64, lon: f64) -> PositionObs {
+        PositionObs { time_ms, mmsi: 230_000_001, lat, lon, sog: None, cog: None, heading: None, status: None, class: Class::A, msg_type: 1, source: None, payload_hash: 0 }
+    }
+
+    #[test]
+    fn impossible_jumps_as_the_distance_decides() {
+        let cfg = crate::config::Spoofing::default();
+        let mut s = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut jumps, mut n) = (0, 0);
+        for _ in 0..200_000 {
+            let (lat, lon) = (next() * 170.0 - 85.0, next() * 360.0 - 180.0);
+            // Steps from metres to a few hundred km, over 1 s to an hour:
+            // many near the thresholds (2 km, 60 kn).
+            let step_deg = 10f64.powf(next() * 4.0 - 5.0) * 3.0;
+            let dt_ms = (10f64.powf(next() * 3.6) * 1000.0) as i64;
+            let (a, b) = (at(0, lat, lon), at(dt_ms, (lat + step_deg * (next() - 0.5)).clamp(-90.0, 90.0), lon + step_deg * (next() - 0.5)));
+            let dist = distance_m(a.lat, a.lon, b.lat, b.lon);
+            let want = (dist >= cfg.min_jump_m && dist / (dt_ms as f64 / 1000.0).max(1.0) * 3600.0 / 1852.0 > cfg.max_speed_kn).then_some(dist);
+            assert_eq!(impossible_jump_m(&cfg, &a, &b), want, "{a:?} -> {b:?}");
+            jumps += usize::from(want.is_some());
+            n += 1;
+        }
+        assert!(jumps > n / 20 && jumps < n / 2, "both kinds covered: {jumps} of {n}");
     }
 }
