@@ -127,6 +127,13 @@ impl LandMask {
         self.grid.clearance_m(p.normalized(), |d| d.min((d - tol).abs()))
     }
 
+    /// True if `p` is sure to be farther than the coast tolerance from any
+    /// land: its grid cell is at sea and no coastline comes within the
+    /// tolerance of the cell. `false` says nothing (measure then).
+    pub fn open_sea(&self, p: LatLon) -> bool {
+        p.is_valid() && self.grid.cell_is_empty(p.normalized())
+    }
+
     /// True if `p` is inside a land polygon, ignoring the tolerance.
     pub fn is_land_strict(&self, p: LatLon) -> bool {
         if !p.is_valid() {

@@ -390,6 +390,16 @@ impl PolyGrid {
         }
     }
 
+    /// True if `p`'s (normalized) fine cell is in no region and stores no
+    /// edge: then no region comes within the buffer of any point of it.
+    pub(crate) fn cell_is_empty(&self, p: LatLon) -> bool {
+        let res = self.res;
+        let (row, col) = (res.row(p.lat), res.col(p.lon));
+        let s = res.k().trailing_zeros();
+        let coarse = (row >> s) as usize * COARSE_COLS + (col >> s) as usize;
+        self.full_off[coarse] == self.full_off[coarse + 1] && self.fine.get(row, col).is_empty()
+    }
+
     /// Metres round `p` (normalized) within which no stored boundary edge
     /// changes what a query sees: the smaller of the distance to the sides
     /// of `p`'s fine cell and, over the edges stored for the cell,

@@ -191,8 +191,16 @@ fn check_zones_clearance(zones: &ZoneIndex, pts: &[LatLon]) -> Result<(), TestCa
     Ok(())
 }
 
-/// Inside a position's clearance the land mask gives the same answer.
+/// Inside a position's clearance the land mask gives the same answer; a
+/// position called open sea has no land within the coast tolerance.
 fn check_land_clearance(land: &LandMask, pts: &[LatLon]) -> Result<(), TestCaseError> {
+    let tol = land.coast_tolerance_m();
+    for p in pts.iter().filter(|p| land.open_sea(**p)) {
+        for i in 0..16 {
+            let q = destination(*p, i as f64 * 22.5 + 3.0, tol * if i % 2 == 0 { 0.99 } else { 0.5 });
+            prop_assert!(!land.is_land_strict(q), "{:?} is called open sea, but {:?} is land", p, q);
+        }
+    }
     for p in pts {
         let r = land.clearance_m(*p);
         let want = land.is_land(*p);

@@ -170,7 +170,10 @@ impl World for GeoWorld {
         // On land, or land within `m` in one of eight directions (offsets on
         // the local tangent plane: metres-scale accuracy is plenty here).
         let p = LatLon { lat, lon };
-        if self.land.is_none() {
+        let Some(land) = &self.land else { return false };
+        // The probes below lie within 1 % of `m` from `p`: none reaches land
+        // if none lies within the coast tolerance of `p`'s cell.
+        if m * 1.01 <= land.coast_tolerance_m() && land.open_sea(p) {
             return false;
         }
         if self.strict_land(p) {
