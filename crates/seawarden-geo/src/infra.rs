@@ -337,12 +337,18 @@ impl InfraIndex {
         let (dlon, dlat) = (wrap_dlon(b.lon - a.lon), b.lat - a.lat);
         let res = self.grid_resolution();
         let end = (a.lon + dlon, a.lat + dlat);
-        // Most paths are a short hop inside one cell with no line in it:
-        // answered before the local frame is set up.
+        // Most paths are a short hop inside one cell: with no line in it,
+        // answered before the local frame is set up; else that cell's
+        // segments are all there is to test.
         if let Some((row, col)) = res.single_cell((a.lon, a.lat), end) {
-            if self.grid.get(row, col).is_empty() {
+            let cands = self.grid.get(row, col);
+            if cands.is_empty() {
                 return;
             }
+            let path = Path::new(a, dlon, dlat);
+            out.extend(cands.iter().filter_map(|&si| self.crossing(&path, si as usize)));
+            sort_crossings(out);
+            return;
         }
         let path = Path::new(a, dlon, dlat);
         res.for_segment_cells((path.a.lon, path.a.lat), end, 0.0, true, |row, col| {

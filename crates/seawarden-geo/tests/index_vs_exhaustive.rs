@@ -125,6 +125,13 @@ fn check_infra(infra: &InfraIndex, pts: &[LatLon]) -> Result<(), TestCaseError> 
         infra.crossings_exhaustive(w[0], w[1], &mut b);
         prop_assert_eq!(&a, &b, "crossings {:?} -> {:?}", w[0], w[1]);
     }
+    // Short hops, as ships report them (most inside one grid cell).
+    for (i, p) in pts.iter().enumerate() {
+        let q = destination(*p, i as f64 * 37.0, 10.0 * 1.7f64.powi(i as i32 % 12));
+        infra.crossings(*p, q, &mut a);
+        infra.crossings_exhaustive(*p, q, &mut b);
+        prop_assert_eq!(&a, &b, "crossings {:?} -> {:?}", p, q);
+    }
     Ok(())
 }
 
