@@ -310,6 +310,29 @@ fn ais_gap_with_coverage_and_a_dark_crossing() {
 }
 
 #[test]
+fn ais_gap_from_port_to_sea() {
+    // Moored in port, silent for three hours, heard again 28 km out at sea:
+    // the once-a-minute check excuses a ship silent in port, so the gap is
+    // judged when it reappears, with the ships heard round the half-way point.
+    let mut dark = Ship::new(412_000_003, PORT.0, PORT.1);
+    dark.drift(20, 0.0, 0.0, 0, 5).silent(180).jump_to(59.9, 25.4).sail(10, 10.0, 135.0, 10);
+    let mut n1 = Ship::new(230_000_013, 59.98, 25.25);
+    n1.sail(220, 0.5, 90.0, 180);
+    let mut n2 = Ship::new(230_000_014, 59.97, 25.15);
+    n2.sail(220, 0.5, 90.0, 180);
+    let alerts = run(vec![&dark, &n1, &n2]);
+    let gaps: Vec<_> = of_kind(&alerts, AlertKind::AisGap).into_iter().filter(|a| a.mmsi == dark.mmsi).collect();
+    assert_eq!(gaps.iter().map(|a| a.event).collect::<Vec<_>>(), ["start", "end"], "{alerts:#?}");
+    assert_eq!(gaps[1].evidence["gap_s"], 3 * 3600 + 60, "from the last report in port");
+    assert!(gaps[1].evidence["distance_m"].as_f64().unwrap() > 25_000.0);
+    // Heard again where it left: no gap.
+    let mut back = Ship::new(412_000_004, PORT.0, PORT.1);
+    back.drift(20, 0.0, 0.0, 0, 5).silent(180).drift(10, 0.0, 0.0, 0, 5);
+    let alerts = run(vec![&back, &n1, &n2]);
+    assert!(of_kind(&alerts, AlertKind::AisGap).iter().all(|a| a.mmsi != back.mmsi), "{alerts:#?}");
+}
+
+#[test]
 fn no_gap_without_coverage() {
     let mut dark = Ship::new(412_000_002, 59.9, 24.6);
     dark.sail(20, 8.0, 180.0, 10).silent(90).sail(20, 8.0, 180.0, 10);

@@ -90,6 +90,11 @@ pub struct AisGap {
     far: FastMap<u32, i64>,
 }
 
+/// No threshold is shorter than the smaller of the two minimum gaps.
+fn shortest_threshold_ms(cfg: &Config) -> i64 {
+    cfg.ais_gap.min_gap_s.min(cfg.ais_gap.near_infra_min_gap_s).saturating_mul(1000)
+}
+
 fn key(mmsi: u32, start_ms: i64) -> EpisodeKey {
     EpisodeKey { kind: AlertKind::AisGap, mmsi, other: None, key: start_ms as u64 }
 }
@@ -161,8 +166,7 @@ impl AisGap {
             episodes.hold(key(*mmsi, last.time_ms), Observation { now_ms, ..o.clone() });
         }
         let mut found = Vec::new();
-        // No threshold is shorter than the smaller of the two minimum gaps.
-        let shortest_ms = cfg.ais_gap.min_gap_s.min(cfg.ais_gap.near_infra_min_gap_s).saturating_mul(1000);
+        let shortest_ms = shortest_threshold_ms(cfg);
         for (slot, v) in tracker.vessels().enumerate() {
             // Cheapest tests first: most ships were heard within the minute.
             let silent = now_ms - v.last_seen_ms;
@@ -243,9 +247,14 @@ impl AisGap {
 
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, place: &Place) {
         let Some(prev) = prev else { return };
-        let was_open = self.open.remove(&p.mmsi);
+        // Few gaps are open at once, and most reports come well within the
+        // shortest threshold: both answered before any hashing or table.
+        let was_open = if self.open.is_empty() { None } else { self.open.remove(&p.mmsi) };
         let gap = p.time_ms - prev.time_ms;
         let cfg = cx.config;
+        if was_open.is_none() && gap < shortest_threshold_ms(cfg) {
+            return;
+        }
         if was_open.is_none()
             && (gap < thresholds_ms(cfg, cx.vessel.class, prev).1
                 || gap > cfg.ais_gap.max_gap_s * 1000
