@@ -568,4 +568,7 @@ impl<W: World> World for SharedWorld<W> {
     fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
         self.0.quiet_radius_m(lat, lon)
     }
+    fn settled_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        self.0.settled_radius_m(lat, lon)
+    }
 }

@@ -41,10 +41,11 @@ pub struct VesselFacts {
     quiet: Quiet,
 }
 
-/// A disk round one of a vessel's positions inside which no corridor holds
-/// a position and no line passes, the zones are the same and so is the land
-/// answer ([`World::quiet_radius_m`]): the vessel's next positions inside it
-/// are answered from here. Radius 0: no disk.
+/// A disk round one of a vessel's positions inside which the zones are the
+/// same and so is the land answer ([`World::settled_radius_m`]) and, when
+/// `infra_clear`, no corridor holds a position and no line passes
+/// ([`World::quiet_radius_m`]): the vessel's next positions inside it are
+/// answered from here. Radius 0: no disk.
 #[derive(Debug, Clone, Copy, Default)]
 struct Quiet {
     lat: f64,
@@ -54,6 +55,9 @@ struct Quiet {
     radius_m: f32,
     zone_count: u8,
     land: bool,
+    /// No corridor or line in the disk (else corridors and crossings are
+    /// asked for every position, as they change with every report).
+    infra_clear: bool,
     /// Every position in the disk is [`crate::world::inland`]: on land and
     /// no port near.
     inland: bool,
@@ -63,20 +67,21 @@ impl Quiet {
     /// Zones of more than two at once are not kept (then there is no disk).
     const MAX_ZONES: usize = 2;
 
-    /// The disk round a position at sea (or on land in a port) where
-    /// `place` found no corridor.
-    fn at_sea<W: World>(world: &W, lat: f64, lon: f64, land: bool, zones: &[u32]) -> Quiet {
-        let mut q = Quiet { lat, lon, land, zone_count: zones.len() as u8, ..Quiet::default() };
+    /// The disk round a position at sea (or on land in a port) with
+    /// `zones`; `in_corridor` if `place` found a corridor there.
+    fn at_sea<W: World>(world: &W, lat: f64, lon: f64, land: bool, zones: &[u32], in_corridor: bool) -> Quiet {
+        let mut q = Quiet { lat, lon, land, zone_count: zones.len() as u8, infra_clear: !in_corridor, ..Quiet::default() };
         q.zones[..zones.len()].copy_from_slice(zones);
-        q.set_radius(world.quiet_radius_m(lat, lon));
+        q.set_radius(if in_corridor { world.settled_radius_m(lat, lon) } else { world.quiet_radius_m(lat, lon) });
         q
     }
 
     /// The disk round a position inland: also no nearer to a port than the
-    /// land exemption, so that the whole disk is inland.
+    /// land exemption, so that the whole disk is inland (and nothing else
+    /// is asked there).
     fn inland<W: World>(world: &W, lat: f64, lon: f64) -> Quiet {
         let mut q = Quiet { lat, lon, land: true, inland: true, ..Quiet::default() };
-        let r = world.quiet_radius_m(lat, lon);
+        let r = world.settled_radius_m(lat, lon);
         let exempt = crate::world::LAND_PORT_EXEMPTION_M;
         // Ports measure on a sphere: 1 % and a metre of slack again.
         let port_clear = world.nearest_port(lat, lon, exempt + r).map_or(r, |port| 0.99 * (port.distance_m - exempt) - 1.0);
@@ -419,12 +424,15 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
     let quiet = seen.is_some_and(|(inside, _)| inside);
     if quiet {
         place.zones.extend_from_slice(facts.quiet.zones());
+        if !facts.quiet.infra_clear {
+            world.infra_near(p.lat, p.lon, &mut place.infra);
+        }
         #[cfg(debug_assertions)]
         {
             let (mut infra, mut zones) = (Vec::new(), Vec::new());
             world.infra_near(p.lat, p.lon, &mut infra);
             world.zones_at(p.lat, p.lon, &mut zones);
-            assert!(infra.is_empty() && zones == place.zones, "quiet disk {:?}: {infra:?} and zones {zones:?} at {},{}", facts.quiet, p.lat, p.lon);
+            assert!(infra == place.infra && zones == place.zones, "quiet disk {:?}: {infra:?} and zones {zones:?} at {},{}", facts.quiet, p.lat, p.lon);
         }
     } else {
         world.infra_near(p.lat, p.lon, &mut place.infra);
@@ -437,15 +445,15 @@ fn fill_place<W: World>(world: &W, config: &Config, place: &mut Place, facts: &m
         let impossible = place.jump_m.is_some();
         // A path with both ends in the quiet disk stays in it: no line
         // (asked all the same in debug builds, to check).
-        let in_disk = quiet && facts.quiet.covers(prev.lat, prev.lon);
+        let in_disk = quiet && facts.quiet.infra_clear && facts.quiet.covers(prev.lat, prev.lon);
         if !impossible && (!in_disk || cfg!(debug_assertions)) {
             world.infra_crossings((prev.lat, prev.lon), (p.lat, p.lon), &mut place.crossings);
             debug_assert!(!in_disk || place.crossings.is_empty(), "quiet disk {:?}: {:?} on the way from {},{}", facts.quiet, place.crossings, prev.lat, prev.lon);
         }
     }
     if let Some((false, land)) = seen {
-        facts.quiet = if place.infra.is_empty() && place.zones.len() <= Quiet::MAX_ZONES {
-            Quiet::at_sea(world, p.lat, p.lon, land, &place.zones)
+        facts.quiet = if place.zones.len() <= Quiet::MAX_ZONES {
+            Quiet::at_sea(world, p.lat, p.lon, land, &place.zones, !place.infra.is_empty())
         } else {
             Quiet::default()
         };

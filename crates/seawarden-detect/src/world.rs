@@ -90,6 +90,15 @@ pub trait World {
     fn quiet_radius_m(&self, _lat: f64, _lon: f64) -> f64 {
         0.0
     }
+    /// Metres round a position within which [`World::zones_at`] and
+    /// [`World::is_land`] answer as at the position (corridors and lines
+    /// may come and go), measured as [`distance_m`] measures: at least
+    /// [`World::quiet_radius_m`]. The engine asks it for positions in a
+    /// corridor, whose distances change with every report. The default, 0,
+    /// means never.
+    fn settled_radius_m(&self, _lat: f64, _lon: f64) -> f64 {
+        0.0
+    }
 }
 
 /// Positions within this distance of a port are never "on land": harbour
@@ -152,6 +161,9 @@ impl<T: World + ?Sized> World for &T {
     fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
         (**self).quiet_radius_m(lat, lon)
     }
+    fn settled_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        (**self).settled_radius_m(lat, lon)
+    }
 }
 
 /// A world with nothing in it: no infrastructure, zones, land, ports or lists.
@@ -193,6 +205,9 @@ impl World for EmptyWorld {
         ""
     }
     fn quiet_radius_m(&self, _: f64, _: f64) -> f64 {
+        f64::INFINITY
+    }
+    fn settled_radius_m(&self, _: f64, _: f64) -> f64 {
         f64::INFINITY
     }
 }

@@ -89,17 +89,32 @@ impl World for TestWorld {
         ["territorial_sea", "aoi", "anchorage"][z as usize]
     }
     fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
-        // Lower bounds of metres per degree up to 63°N.
-        let (m_lat, m_lon) = (110_000.0, 50_000.0);
-        // Latitudes where zones, land or the cable's corridor begin or
-        // end; south of 59.9°N also the meridians that bound them.
-        let mut r = [59.3, 59.5, 59.6, 59.7, 59.9, 59.95, 60.1].iter().map(|l| (lat - l).abs() * m_lat).fold(f64::INFINITY, f64::min);
-        if lat < 59.9 {
-            r = [24.0, 25.0, 26.0, 26.5, 27.0].iter().map(|l| (lon - l).abs() * m_lon).fold(r, f64::min);
-        }
-        r = r.min((lat - CABLE_LAT).abs() * m_lat - 1852.0);
-        (0.99 * r - 1.0).max(0.0)
+        // The cable: its corridor is 1852 m either side of 59.8°N.
+        with_slack(((lat - CABLE_LAT).abs() * M_PER_DEG_LAT - 1852.0).min(settled_m(lat, lon)))
     }
+    fn settled_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        with_slack(settled_m(lat, lon))
+    }
+}
+
+/// Lower bounds of metres per degree up to 63°N.
+const M_PER_DEG_LAT: f64 = 110_000.0;
+const M_PER_DEG_LON: f64 = 50_000.0;
+
+/// Metres to the nearest latitude where zones or land begin or end; south
+/// of 59.9°N also to the meridians that bound them (and the cable's ends).
+fn settled_m(lat: f64, lon: f64) -> f64 {
+    let r = [59.3, 59.5, 59.6, 59.7, 59.9, 59.95, 60.1].iter().map(|l| (lat - l).abs() * M_PER_DEG_LAT).fold(f64::INFINITY, f64::min);
+    if lat < 59.9 {
+        [24.0, 25.0, 26.0, 26.5, 27.0].iter().map(|l| (lon - l).abs() * M_PER_DEG_LON).fold(r, f64::min)
+    } else {
+        r
+    }
+}
+
+/// 1 % and a metre of slack, as `GeoWorld` leaves.
+fn with_slack(r: f64) -> f64 {
+    (0.99 * r - 1.0).max(0.0)
 }
 
 const MIN: i64 = 60_000;

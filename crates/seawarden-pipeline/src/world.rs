@@ -141,6 +141,20 @@ impl GeoWorld {
     fn strict_land(&self, p: LatLon) -> bool {
         self.land.as_ref().is_some_and(|l| l.is_land_strict(p))
     }
+
+    fn zones_and_land_clearance_m(&self, p: LatLon) -> f64 {
+        let r = self.zones.clearance_m(p);
+        match &self.land {
+            Some(land) if r > 0.0 => r.min(land.clearance_m(p)),
+            _ => r,
+        }
+    }
+}
+
+/// The indexes measure on a plane tangent at the position, the engine with
+/// `distance_m`: 1 % and a metre of slack.
+fn with_slack(r: f64) -> f64 {
+    (0.99 * r - 1.0).max(0.0)
 }
 
 impl World for GeoWorld {
@@ -189,18 +203,16 @@ impl World for GeoWorld {
 
     fn quiet_radius_m(&self, lat: f64, lon: f64) -> f64 {
         let p = LatLon { lat, lon };
-        let mut r = self.infra.clearance_m(p);
+        let r = self.infra.clearance_m(p);
         if r > 0.0 {
-            r = r.min(self.zones.clearance_m(p));
+            with_slack(r.min(self.zones_and_land_clearance_m(p)))
+        } else {
+            0.0
         }
-        if r > 0.0 {
-            if let Some(land) = &self.land {
-                r = r.min(land.clearance_m(p));
-            }
-        }
-        // The indexes measure on a plane tangent at the position, the
-        // engine with `distance_m`: 1 % and a metre of slack.
-        (0.99 * r - 1.0).max(0.0)
+    }
+
+    fn settled_radius_m(&self, lat: f64, lon: f64) -> f64 {
+        with_slack(self.zones_and_land_clearance_m(LatLon { lat, lon }))
     }
 
     fn nearest_port(&self, lat: f64, lon: f64, max_m: f64) -> Option<PortRef<'_>> {
