@@ -229,8 +229,8 @@ pub struct EngineStats {
     pub observations: u64,
     /// Alert events emitted, all kinds.
     pub alert_events: u64,
-    /// Positions inside their vessel's quiet disk, answered without asking
-    /// the world about infrastructure, zones or land.
+    /// Positions inside their vessel's quiet disk: zones and land answered
+    /// from it (and, away from corridors, corridors and crossings too).
     pub quiet_positions: u64,
 }
 
