@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::feature::{FeatureKind, ZoneFeature};
-use crate::geodesy::{planar, LatLon, LocalFrame};
+use crate::geodesy::{LatLon, LocalFrame};
 use crate::geojson::{load_geojson_file, LoadOptions, LoadReport};
 use crate::grid::GridResolution;
 use crate::polygrid::{ring_edges, ring_parity, Edge, PolyGrid, PolyGridStats};
@@ -165,9 +165,5 @@ impl LandMask {
 /// True if an edge is closer to `p` than `sqrt(tol2)` metres.
 fn near_any(p: LatLon, edges: impl Iterator<Item = Edge>, tol2: f64) -> bool {
     let frame = LocalFrame::new(p);
-    edges.into_iter().any(|e| {
-        let a = frame.to_xy(LatLon::new(e.ay, e.ax));
-        let b = frame.to_xy(LatLon::new(e.by, e.bx));
-        planar::segment_distance2([0.0, 0.0], a, b).0 < tol2
-    })
+    edges.into_iter().any(|e| e.distance2(&frame) < tol2)
 }

@@ -44,6 +44,14 @@ impl Edge {
     fn spans(&self, y: f64) -> bool {
         (self.ay > y) != (self.by > y)
     }
+
+    /// Squared distance in metres from the frame's origin to the edge.
+    #[inline]
+    pub(crate) fn distance2(&self, frame: &LocalFrame) -> f64 {
+        let a = frame.to_xy(LatLon::new(self.ay, self.ax));
+        let b = frame.to_xy(LatLon::new(self.by, self.bx));
+        planar::segment_distance2([0.0, 0.0], a, b).0
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -357,9 +365,7 @@ impl PolyGrid {
         mut f: impl FnMut(u32, Option<&[Edge]>) -> bool,
     ) {
         let res = self.res;
-        let (row, col) = (res.row(p.lat), res.col(p.lon));
-        let s = res.k().trailing_zeros();
-        let coarse = (row >> s) as usize * COARSE_COLS + (col >> s) as usize;
+        let (row, col, coarse) = self.cell_of(p);
         for &r in &self.full[self.full_off[coarse] as usize..self.full_off[coarse + 1] as usize] {
             if !f(r, None) {
                 return;
@@ -393,11 +399,17 @@ impl PolyGrid {
     /// True if `p`'s (normalized) fine cell is in no region and stores no
     /// edge: then no region comes within the buffer of any point of it.
     pub(crate) fn cell_is_empty(&self, p: LatLon) -> bool {
+        let (row, col, coarse) = self.cell_of(p);
+        self.full_off[coarse] == self.full_off[coarse + 1] && self.fine.get(row, col).is_empty()
+    }
+
+    /// The fine row and column of `p` (normalized), and its 1° cell's index.
+    #[inline]
+    fn cell_of(&self, p: LatLon) -> (u32, u32, usize) {
         let res = self.res;
         let (row, col) = (res.row(p.lat), res.col(p.lon));
         let s = res.k().trailing_zeros();
-        let coarse = (row >> s) as usize * COARSE_COLS + (col >> s) as usize;
-        self.full_off[coarse] == self.full_off[coarse + 1] && self.fine.get(row, col).is_empty()
+        (row, col, (row >> s) as usize * COARSE_COLS + (col >> s) as usize)
     }
 
     /// Metres round `p` (normalized) within which no stored boundary edge
@@ -417,9 +429,7 @@ impl PolyGrid {
         let frame = LocalFrame::new(p);
         for e in entries.iter().filter(|e| e.mixed) {
             for ed in &self.edges[e.start as usize..(e.start + e.len) as usize] {
-                let a = frame.to_xy(LatLon::new(ed.ay, ed.ax));
-                let b = frame.to_xy(LatLon::new(ed.by, ed.bx));
-                r = r.min(per_edge(planar::segment_distance2([0.0, 0.0], a, b).0.sqrt()));
+                r = r.min(per_edge(ed.distance2(&frame).sqrt()));
             }
         }
         r.max(0.0)
