@@ -151,6 +151,17 @@ pub struct Cx<'a, W: World> {
 }
 
 impl<W: World> Cx<'_, W> {
+    /// The vessel as a summary names it: `NAME (MMSI)`, or `Vessel MMSI`
+    /// when its name is not known (written only for an alert).
+    pub fn who(&self) -> String {
+        let (name, mmsi) = (self.vessel.name(), self.vessel.mmsi);
+        if name.is_empty() {
+            format!("Vessel {mmsi}")
+        } else {
+            format!("{name} ({mmsi})")
+        }
+    }
+
     /// The vessel's flag (alpha-2) from its MMSI: looked up when an alert
     /// needs it rather than kept for every vessel.
     pub fn flag(&self) -> Option<String> {

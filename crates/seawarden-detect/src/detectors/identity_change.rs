@@ -27,9 +27,6 @@ impl IdentityChangeDetector {
         let v = cx.vessel;
         let (lat, lon) = v.last.map_or((f64::NAN, f64::NAN), |l| (l.lat, l.lon));
         let name = v.name();
-        // Most static reports change nothing: the sentence is written only
-        // for an alert.
-        let who = || if name.is_empty() { format!("Vessel {}", v.mmsi) } else { format!("{name} ({})", v.mmsi) };
         for c in changes.iter().filter(|c| cx.config.identity_change.fields.iter().any(|f| f == c.field)) {
             let mut evidence = cx.base_evidence();
             evidence.insert("field".into(), json!(c.field));
@@ -37,7 +34,7 @@ impl IdentityChangeDetector {
             evidence.insert("after".into(), json!(c.after));
             let points = if c.field == "imo" { 30 } else { 20 };
             let factors = cx.factors(AlertKind::IdentityChange, points, format!("{} changed from {} to {}", c.field, c.before, c.after), None);
-            let summary = format!("{} changed its {} from {} to {}", who(), c.field, c.before, c.after);
+            let summary = format!("{} changed its {} from {} to {}", cx.who(), c.field, c.before, c.after);
             cx.episodes.instant(
                 EpisodeKey { kind: AlertKind::IdentityChange, mmsi: v.mmsi, other: None, key: key_of(c.field) ^ key_of(&c.after) ^ now_ms as u64 },
                 Observation { start_ms: now_ms, now_ms, lat, lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: name.to_string() },
@@ -57,7 +54,7 @@ impl IdentityChangeDetector {
             let flag_changed = other_flag.is_some() && other_flag != flag;
             let detail = if flag_changed { format!("IMO {imo} moved from MMSI {other} ({}) to {} ({}): flag change", other_flag.clone().unwrap_or_default(), v.mmsi, flag.unwrap_or_default()) } else { format!("IMO {imo} is also used by MMSI {other}") };
             let factors = cx.factors(AlertKind::IdentityChange, 30, detail.clone(), None);
-            let summary = format!("{}: {detail}", who());
+            let summary = format!("{}: {detail}", cx.who());
             cx.episodes.instant(
                 EpisodeKey { kind: AlertKind::IdentityChange, mmsi: v.mmsi, other: Some(other), key: imo as u64 },
                 Observation { start_ms: now_ms, now_ms, lat, lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: name.to_string() },

@@ -46,10 +46,7 @@ impl Spoofing {
         }
         let cfg = &cx.config.spoofing;
         let st = self.state.at(cx.slot);
-        // Names are formatted only when an alert is raised (no allocation
-        // per position).
         let vessel = cx.vessel;
-        let who = || if vessel.name().is_empty() { format!("Vessel {}", p.mmsi) } else { format!("{} ({})", vessel.name(), p.mmsi) };
         if on_land {
             if st.on_land == 0 {
                 st.jumped_onto_land = prev.is_some_and(|q| impossible_jump_m(cfg, q, p).is_some());
@@ -61,7 +58,7 @@ impl Spoofing {
                 evidence.insert("lat".into(), json!(p.lat));
                 evidence.insert("lon".into(), json!(p.lon));
                 let factors = cx.factors(AlertKind::Spoofing, 30, format!("{} consecutive positions on land", st.on_land), None);
-                let summary = format!("{} reports positions on land ({} in a row)", who(), st.on_land);
+                let summary = format!("{} reports positions on land ({} in a row)", cx.who(), st.on_land);
                 cx.episodes.hold(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: LAND }, Observation { start_ms: p.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: vessel.name().to_string() });
             }
             return;
@@ -75,7 +72,7 @@ impl Spoofing {
             let mut evidence = cx.base_evidence();
             evidence.insert("mmsi".into(), json!(p.mmsi));
             let factors = cx.factors(AlertKind::Spoofing, 10, "the MMSI is not a valid ship station identity", None);
-            let summary = format!("{} transmits class A positions under an invalid MMSI", who());
+            let summary = format!("{} transmits class A positions under an invalid MMSI", cx.who());
             cx.episodes.instant(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: IDENTITY }, Observation { start_ms: p.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: vessel.name().to_string() });
         }
         let Some(prev) = prev else { return };
@@ -92,7 +89,7 @@ impl Spoofing {
             let two_places = st.jumps >= 3;
             let detail = if two_places { format!("{} impossible jumps: one MMSI in two places", st.jumps) } else { format!("jumped {:.1} km at an implied {implied:.0} kn", dist / 1000.0) };
             let factors = cx.factors(AlertKind::Spoofing, if two_places { 40 } else { 30 }, detail.clone(), None);
-            let summary = format!("{} {detail}", who());
+            let summary = format!("{} {detail}", cx.who());
             cx.episodes.hold(EpisodeKey { kind: AlertKind::Spoofing, mmsi: p.mmsi, other: None, key: JUMP }, Observation { start_ms: prev.time_ms, now_ms: p.time_ms, lat: p.lat, lon: p.lon, infrastructure: vec![], zones: vec![], factors, summary, evidence, vessel_name: vessel.name().to_string() });
         }
     }
