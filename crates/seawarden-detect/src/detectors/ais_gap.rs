@@ -247,16 +247,15 @@ impl AisGap {
 
     pub fn on_position<W: World>(&mut self, cx: &mut Cx<'_, W>, p: &PositionObs, prev: Option<&PositionObs>, place: &Place) {
         let Some(prev) = prev else { return };
-        // Few gaps are open at once, and most reports come well within the
-        // shortest threshold: both answered before any hashing or table.
+        // Few gaps are open at once (the table is not hashed into while it
+        // is empty), and most reports come well within the shortest
+        // threshold (tested before the ship's own thresholds).
         let was_open = if self.open.is_empty() { None } else { self.open.remove(&p.mmsi) };
         let gap = p.time_ms - prev.time_ms;
         let cfg = cx.config;
-        if was_open.is_none() && gap < shortest_threshold_ms(cfg) {
-            return;
-        }
         if was_open.is_none()
-            && (gap < thresholds_ms(cfg, cx.vessel.class, prev).1
+            && (gap < shortest_threshold_ms(cfg)
+                || gap < thresholds_ms(cfg, cx.vessel.class, prev).1
                 || gap > cfg.ais_gap.max_gap_s * 1000
                 || place.in_port
                 || !cx.vessel.class.is_ship()
@@ -319,12 +318,13 @@ impl AisGap {
 mod tests {
     use super::*;
 
-    /// `on_tick` skips ships silent for less than the smaller minimum gap
-    /// without working out their thresholds: no threshold is shorter.
+    /// `on_tick` and `on_position` pass over ships silent for less than
+    /// the smaller minimum gap without working out their thresholds: no
+    /// threshold is shorter.
     #[test]
     fn no_threshold_is_shorter_than_the_smaller_minimum_gap() {
         let cfg = Config::default();
-        let shortest_ms = cfg.ais_gap.min_gap_s.min(cfg.ais_gap.near_infra_min_gap_s) * 1000;
+        let shortest_ms = shortest_threshold_ms(&cfg);
         for class in [Class::A, Class::B, Class::SarAircraft, Class::BaseStation, Class::AidToNavigation] {
             for sog in [None, Some(0.0), Some(1.0), Some(2.9), Some(3.1), Some(14.0), Some(14.1), Some(23.0), Some(23.1), Some(102.2)] {
                 for status in [None, Some(0), Some(1), Some(5), Some(15)] {
