@@ -281,6 +281,19 @@ pub fn angle_diff(a: f64, b: f64) -> f64 {
     }
 }
 
+/// Numbers in [0, 1) from a fixed xorshift sequence: the same random
+/// inputs for the crate's tests on every run.
+#[cfg(test)]
+pub(crate) fn test_sequence() -> impl FnMut() -> f64 {
+    let mut s = 0x2545_f491_4f6c_dd1du64;
+    move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,13 +303,7 @@ mod tests {
     /// across the date line and near the poles.
     #[test]
     fn distance_bounds_hold() {
-        let mut s = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = test_sequence();
         for i in 0..200_000 {
             let (lat1, lon1) = (next() * 180.0 - 90.0, next() * 360.0 - 180.0);
             let scale = [1e-5, 1e-3, 1e-2, 0.1, 1.0, 50.0][i % 6];

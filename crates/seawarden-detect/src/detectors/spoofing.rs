@@ -133,13 +133,7 @@ mod tests {
     #[test]
     fn impossible_jumps_as_the_distance_decides() {
         let cfg = crate::config::Spoofing::default();
-        let mut s = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::world::test_sequence();
         let (mut jumps, mut n) = (0, 0);
         for _ in 0..200_000 {
             let (lat, lon) = (next() * 170.0 - 85.0, next() * 360.0 - 180.0);
