@@ -1,6 +1,7 @@
 //! The engine answers a vessel's positions inside its quiet disk (where,
-//! by `World::quiet_radius_m`, nothing about infrastructure, zones or land
-//! changes) without asking the world. That must change nothing: real
+//! by `World::settled_radius_m`, zones and land do not change, and by
+//! `World::quiet_radius_m` corridors and lines neither) without asking the
+//! world. That must change nothing: real
 //! Danish and Norwegian logs are replayed with the real cables, pipelines,
 //! territorial seas and land, once as they are and once through a world
 //! that never offers a disk, and every alert must come out the same.
@@ -56,7 +57,7 @@ impl World for NoQuietDisks<'_> {
     fn zone_kind(&self, zone: u32) -> &str {
         self.0.zone_kind(zone)
     }
-    // `quiet_radius_m`: the trait's default, never.
+    // `quiet_radius_m` and `settled_radius_m`: the trait's defaults, never.
 }
 
 /// Alerts as JSON Lines, the positions answered from disks, and the
