@@ -251,32 +251,34 @@ impl Payload {
             w += 3;
         }
         // The tail (under 32 characters) as one more block, padded with '0'
-        // (zero bits) group by group. A partial group is read as the last 8
-        // bytes of the payload, shifted: no variable-length copy.
+        // (zero bits): built in registers from two overlapping loads, the
+        // second shifted down to the bytes the first did not hold. The only
+        // branch is on the tail's size class (nearly always 16 to 31: a
+        // single-sentence payload is 27 or 28 characters).
         let rest = chunks.remainder();
         if !rest.is_empty() {
+            const PAD: u128 = u128::from_le_bytes([b'0'; 16]);
             let r = rest.len();
-            let mut x = [0u64; 4];
-            for (k, x) in x.iter_mut().enumerate() {
-                let from = k * 8;
-                *x = if from + 8 <= r {
-                    u64::from_le_bytes(rest[from..from + 8].try_into().expect("8 bytes"))
-                } else if from < r {
-                    let n = r - from;
-                    if armored.len() >= 8 {
-                        let last8 = u64::from_le_bytes(armored[armored.len() - 8..].try_into().expect("8 bytes"));
-                        (last8 >> (8 * (8 - n))) | (0x3030_3030_3030_3030u64 << (8 * n))
-                    } else {
-                        let mut b = *b"00000000";
-                        for (i, &c) in rest[from..].iter().enumerate() {
-                            b[i] = c;
-                        }
-                        u64::from_le_bytes(b)
-                    }
-                } else {
-                    0x3030_3030_3030_3030
-                };
-            }
+            let load16 = |at: usize| u128::from_le_bytes(rest[at..at + 16].try_into().expect("16 bytes"));
+            let load8 = |at: usize| u64::from_le_bytes(rest[at..at + 8].try_into().expect("8 bytes"));
+            let (low, high) = if r >= 16 {
+                // Bytes 16..r from the last sixteen, moved down, then padding.
+                let moved = load16(r - 16).checked_shr(8 * (32 - r) as u32).unwrap_or(0);
+                (load16(0), moved | PAD << (8 * (r - 16)))
+            } else if r >= 8 {
+                let moved = load8(r - 8).checked_shr(8 * (16 - r) as u32).unwrap_or(0);
+                let second = moved | (PAD as u64) << (8 * (r - 8));
+                (load8(0) as u128 | (second as u128) << 64, PAD)
+            } else if armored.len() >= 8 {
+                // The last eight bytes of the payload, shifted down.
+                let last8 = u64::from_le_bytes(armored[armored.len() - 8..].try_into().expect("8 bytes"));
+                ((last8 >> (8 * (8 - r)) | (PAD as u64) << (8 * r)) as u128 | PAD << 64, PAD)
+            } else {
+                let mut b = [b'0'; 16];
+                b[..r].copy_from_slice(rest);
+                (u128::from_le_bytes(b), PAD)
+            };
+            let x = [low as u64, (low >> 64) as u64, high as u64, (high >> 64) as u64];
             let (words, bad) = unarmor32(x);
             if bad {
                 return Err(PayloadError::BadCharacter);
@@ -869,6 +871,41 @@ mod tests {
                     b.skip(start);
                     assert_eq!(a.text::<161>(chars * 4), one_at_a_time::<161>(&mut b, chars * 4));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn unarmors_every_length_whole_or_in_two_parts() {
+        // A character at a time, as the specification reads them.
+        let naive = |armored: &[u8]| -> Option<Vec<u64>> { armored.iter().map(|&c| (UNARMOR[c as usize] < 64).then_some(UNARMOR[c as usize] as u64)).collect() };
+        let chars: Vec<u8> = (0..170u32).map(|i| ARMOR[(i * 29 + i / 7) as usize % 64]).collect();
+        for n in 0..chars.len() {
+            let armored = &chars[..n];
+            let want = naive(armored).unwrap();
+            let check = |p: &Payload, how: &str| {
+                assert_eq!(p.len(), 6 * n, "{how}");
+                for (k, &v) in want.iter().enumerate() {
+                    assert_eq!(p.bits(6 * k, 6), v, "{how}: character {k} of {n}");
+                }
+                assert_eq!(p.bits(6 * n, 64.min(MAX_PAYLOAD_BITS - 6 * n) as u32), 0, "{how}: bits past the end");
+            };
+            check(&Payload::from_armored(armored, 0).unwrap(), "whole");
+            for split in [1, n / 3, n / 2, n.saturating_sub(5)] {
+                if split == 0 || split >= n {
+                    continue;
+                }
+                let mut p = Payload::new();
+                p.push_armored(&armored[..split]).unwrap();
+                p.push_armored(&armored[split..]).unwrap();
+                check(&p, &format!("split at {split}"));
+            }
+            // One bad character anywhere is found (a comma, as in a line
+            // whose payload field ran into the next).
+            for bad in 0..n {
+                let mut with = armored.to_vec();
+                with[bad] = if bad % 2 == 0 { b',' } else { b'x' };
+                assert_eq!(Payload::from_armored(&with, 0).unwrap_err(), PayloadError::BadCharacter, "{n} chars, bad at {bad}");
             }
         }
     }

@@ -30,20 +30,32 @@ pub fn checksum(bytes: &[u8]) -> u8 {
     (x ^ (x >> 8)) as u8
 }
 
-#[inline(always)]
-fn hex_val(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// The value of each hex digit (either case); 0xFF for any other byte.
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 6 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
-/// Parses two hex digits.
+/// Parses two hex digits: two table lookups, so no branch on which digits
+/// they are (checksums are random).
 #[inline(always)]
 pub(crate) fn hex2(b: &[u8]) -> Option<u8> {
-    Some(hex_val(*b.first()?)? << 4 | hex_val(*b.get(1)?)?)
+    let [hi, lo, ..] = *b else {
+        return None;
+    };
+    let (hi, lo) = (HEX[hi as usize], HEX[lo as usize]);
+    ((hi | lo) < 16).then_some(hi << 4 | lo)
 }
 
 /// One AIS sentence, borrowed from its line.
@@ -190,15 +202,24 @@ fn fragment_fields(line: &[u8]) -> Result<(u8, u8, &[u8], u8, usize), FrameError
     Ok((total, number, seq_field, channel, i))
 }
 
-/// Position of the first comma: sixteen bytes at a time, then the last
-/// sixteen again for the bytes not yet seen.
+/// Position of the first comma. Within the first 64 bytes (every payload of
+/// a single sentence) it comes from four 16-byte compares at fixed places,
+/// the last ones moved back to end at the end of `b`: no branch on where
+/// the comma is, which varies line by line. Farther on, sixteen bytes at a
+/// time.
 #[inline(always)]
 fn memchr_comma(b: &[u8]) -> Option<usize> {
     let n = b.len();
     if n < 16 {
         return memchr_comma_short(b);
     }
-    let mut at = 0;
+    let mask_at = |at: usize| byte_mask16(b[at..at + 16].try_into().expect("16 bytes"), b',') as u64;
+    let at = |start: usize| start.min(n - 16);
+    let m = mask_at(0) | mask_at(at(16)) << at(16) | mask_at(at(32)) << at(32) | mask_at(at(48)) << at(48);
+    if m != 0 {
+        return Some(m.trailing_zeros() as usize);
+    }
+    let mut at = 64;
     while at + 16 <= n {
         let m = byte_mask16(b[at..at + 16].try_into().expect("16 bytes"), b',');
         if m != 0 {
@@ -277,6 +298,40 @@ mod tests {
                 assert_eq!(checksum(&s[start..end]), s[start..end].iter().fold(0, |a, b| a ^ b));
             }
         }
+    }
+
+    #[test]
+    fn checksum_and_comma_search_at_every_length() {
+        // Every length to past the longest sentence (the block-wise checksum
+        // changes method at 80 bytes, the comma search at 64), and a comma
+        // at every place or none.
+        let bytes: Vec<u8> = (0..140u32).map(|i| (i * 37 % 251) as u8 | 1).map(|b| if b == b',' { b'.' } else { b }).collect();
+        for n in 0..bytes.len() {
+            let b = &bytes[..n];
+            assert_eq!(checksum(b), b.iter().fold(0, |a, c| a ^ c), "length {n}");
+            assert_eq!(memchr_comma(b), None, "length {n}");
+            for comma in 0..n {
+                let mut with = b.to_vec();
+                with[comma] = b',';
+                if comma + 3 < n {
+                    with[comma + 3] = b',';
+                }
+                assert_eq!(memchr_comma(&with), Some(comma), "length {n}, comma at {comma}");
+            }
+        }
+    }
+
+    #[test]
+    fn hex_digits_as_a_plain_parser_reads_them() {
+        let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        for hi in 0..=255u8 {
+            for lo in 0..=255u8 {
+                let want = digit(hi).zip(digit(lo)).map(|(h, l)| h << 4 | l);
+                assert_eq!(hex2(&[hi, lo]), want, "{hi} {lo}");
+            }
+        }
+        assert_eq!(hex2(b"7"), None);
+        assert_eq!(hex2(b""), None);
     }
 
     #[test]
