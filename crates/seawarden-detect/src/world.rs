@@ -12,8 +12,6 @@ pub struct InfraContact {
     pub feature: u32,
     /// Distance to the line, metres.
     pub distance_m: f64,
-    /// Bearing of the nearest segment, degrees (0-180: lines have no direction).
-    pub bearing_deg: f64,
 }
 
 /// A line crossed by the straight path between two positions.

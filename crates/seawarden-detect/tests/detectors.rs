@@ -27,7 +27,7 @@ impl World for TestWorld {
         if (24.0..=26.0).contains(&lon) {
             let d = distance_m(lat, lon, CABLE_LAT, lon);
             if d <= 1852.0 {
-                out.push(InfraContact { feature: 0, distance_m: d, bearing_deg: 90.0 });
+                out.push(InfraContact { feature: 0, distance_m: d });
             }
         }
     }

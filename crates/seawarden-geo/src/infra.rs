@@ -15,9 +15,18 @@ pub struct InfraHit {
     pub distance_m: f64,
     /// The nearest segment of the feature (index over all its parts).
     pub segment: u32,
-    /// Bearing of that segment in its digitized direction, degrees in
-    /// [0, 360) (fold with `% 180.0` where direction does not matter).
-    pub segment_bearing_deg: f64,
+    /// That segment from its first vertex to its second, east and north
+    /// metres in the local frame (see [`InfraHit::segment_bearing_deg`]).
+    pub segment_direction: [f64; 2],
+}
+
+impl InfraHit {
+    /// Bearing of the nearest segment in its digitized direction, degrees
+    /// in [0, 360) (fold with `% 180.0` where direction does not matter).
+    /// Worked out on demand: most users need only the distance.
+    pub fn segment_bearing_deg(&self) -> f64 {
+        planar::bearing_deg(self.segment_direction[0], self.segment_direction[1])
+    }
 }
 
 /// A line crossed by a straight path.
@@ -31,8 +40,17 @@ pub struct Crossing {
     pub point: LatLon,
     /// Fraction of the path at the crossing, 0 at its start, 1 at its end.
     pub fraction: f64,
+    /// The crossed segment from its first vertex to its second, east and
+    /// north metres in the path's local frame (see
+    /// [`Crossing::segment_bearing_deg`]).
+    pub segment_direction: [f64; 2],
+}
+
+impl Crossing {
     /// Bearing of the crossed segment, degrees in [0, 360).
-    pub segment_bearing_deg: f64,
+    pub fn segment_bearing_deg(&self) -> f64 {
+        planar::bearing_deg(self.segment_direction[0], self.segment_direction[1])
+    }
 }
 
 /// Options of an [`InfraIndex`].
@@ -80,10 +98,11 @@ impl Seg {
         )
     }
 
+    /// From the first vertex to the second, in the frame's metres.
     #[inline]
-    fn bearing(&self, frame: &LocalFrame) -> f64 {
+    fn direction(&self, frame: &LocalFrame) -> [f64; 2] {
         let (kx, ky) = frame.scale();
-        planar::bearing_deg(self.half_dlon * kx, self.half_dlat * ky)
+        [2.0 * self.half_dlon * kx, 2.0 * self.half_dlat * ky]
     }
 }
 
@@ -296,7 +315,7 @@ impl InfraIndex {
                     feature: FeatureId(s.feature),
                     distance_m: d2.sqrt(),
                     segment: s.segment,
-                    segment_bearing_deg: s.bearing(frame),
+                    segment_direction: s.direction(frame),
                 });
             }
         };
@@ -397,7 +416,7 @@ impl InfraIndex {
             segment: s.segment,
             point,
             fraction: t,
-            segment_bearing_deg: s.bearing(&path.frame),
+            segment_direction: s.direction(&path.frame),
         })
     }
 
@@ -463,7 +482,7 @@ mod tests {
         assert_eq!(out[0].segment, 1);
         // 0.005° of longitude at the equator: 556.6 m.
         assert!((out[0].distance_m - 556.6).abs() < 0.1, "{:?}", out[0]);
-        assert!((out[0].segment_bearing_deg - 0.0).abs() < 1e-9);
+        assert!((out[0].segment_bearing_deg() - 0.0).abs() < 1e-9);
         idx.near(ll(0.05, 0.02), &mut out);
         assert!(out.is_empty(), "2.2 km away");
         idx.near(ll(f64::NAN, 0.0), &mut out);
@@ -478,6 +497,7 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].segment, out[0].fraction), (1, 0.5));
         assert_eq!(out[0].point, ll(1.0, 0.0));
+        assert!((out[0].segment_bearing_deg() - 90.0).abs() < 1e-9, "the line runs east");
         idx.crossings(ll(2.0, -1.0), ll(2.0, 1.0), &mut out);
         assert_eq!(
             out.len(),
@@ -509,5 +529,6 @@ mod tests {
             cr[0]
         );
         assert!((cr[0].fraction - 0.5).abs() < 1e-9);
+        assert!((cr[0].segment_bearing_deg() - 90.0).abs() < 1e-9, "east across the antimeridian");
     }
 }

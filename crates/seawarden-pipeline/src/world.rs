@@ -161,7 +161,7 @@ impl World for GeoWorld {
     fn infra_near(&self, lat: f64, lon: f64, out: &mut Vec<InfraContact>) {
         let mut hits = self.hits.borrow_mut();
         self.infra.near(LatLon { lat, lon }, &mut hits);
-        out.extend(hits.iter().map(|h| InfraContact { feature: h.feature.0, distance_m: h.distance_m, bearing_deg: h.segment_bearing_deg % 180.0 }));
+        out.extend(hits.iter().map(|h| InfraContact { feature: h.feature.0, distance_m: h.distance_m }));
     }
 
     fn infra_crossings(&self, a: (f64, f64), b: (f64, f64), out: &mut Vec<InfraCrossing>) {
