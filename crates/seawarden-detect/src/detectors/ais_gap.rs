@@ -167,12 +167,14 @@ impl AisGap {
         }
         let mut found = Vec::new();
         let shortest_ms = shortest_threshold_ms(cfg);
-        for (slot, v) in tracker.vessels().enumerate() {
-            // Cheapest tests first: most ships were heard within the minute.
-            let silent = now_ms - v.last_seen_ms;
+        for (slot, &last_seen_ms) in tracker.last_seen_by_slot().iter().enumerate() {
+            // Cheapest tests first: most ships were heard within the minute
+            // (read from a dense array: no vessel record is touched for them).
+            let silent = now_ms - last_seen_ms;
             if silent < shortest_ms {
                 continue;
             }
+            let Some(v) = tracker.vessel_at(slot) else { continue };
             // Ships silent for a day are no longer watched here; if they come
             // back, the gap is judged then (`on_position`).
             if silent > STALE_MS || !v.class.is_ship() || v.flags.invalid_mmsi {
