@@ -122,16 +122,42 @@ pub struct Meta {
 /// (`2019-08-07T22:59:58Z`, with `.sss` when the milliseconds are not zero).
 pub fn format_rfc3339(ms: i64, out: &mut String) {
     let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
+    let millis = ms.rem_euclid(1000) as u32;
     let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
+    let sod = secs.rem_euclid(86_400) as u32;
     let (y, m, d) = civil_from_days(days);
-    use std::fmt::Write;
-    let _ = write!(out, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
-    if millis != 0 {
-        let _ = write!(out, ".{millis:03}");
+    if !(0..=9999).contains(&y) {
+        use std::fmt::Write;
+        let _ = write!(out, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+        if millis != 0 {
+            let _ = write!(out, ".{millis:03}");
+        }
+        out.push('Z');
+        return;
     }
-    out.push('Z');
+    // Four-digit years (every time a feed sends): the digits are written
+    // straight into a buffer, without the formatting machinery.
+    let mut b = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, y as u32);
+    put(5, 2, m);
+    put(8, 2, d);
+    put(11, 2, sod / 3600);
+    put(14, 2, sod / 60 % 60);
+    put(17, 2, sod % 60);
+    let len = if millis != 0 {
+        put(20, 3, millis);
+        24
+    } else {
+        b[19] = b'Z';
+        20
+    };
+    out.push_str(std::str::from_utf8(&b[..len]).expect("ASCII digits and separators"));
 }
 
 /// Date of a day count since 1970-01-01 in the proleptic Gregorian calendar
@@ -210,6 +236,39 @@ pub fn parse_iso8601(s: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digit writer gives what the formatting machinery gives, at
+    /// every kind of instant: whole seconds or not, before 1970, at the
+    /// ends of four-digit years and beyond them.
+    #[test]
+    fn rfc3339_digits_as_the_formatter_writes_them() {
+        let reference = |ms: i64| {
+            let secs = ms.div_euclid(1000);
+            let millis = ms.rem_euclid(1000);
+            let sod = secs.rem_euclid(86_400);
+            let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+            let mut s = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+            if millis != 0 {
+                s += &format!(".{millis:03}");
+            }
+            s + "Z"
+        };
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut cases = vec![0, -1, 1, 999, 1000, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 1_700_000_000_000];
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Within about ±5000 years of 1970, and often whole seconds.
+            let ms = (x % 320_000_000_000_000) as i64 - 160_000_000_000_000;
+            cases.push(if x % 3 == 0 { ms - ms.rem_euclid(1000) } else { ms });
+        }
+        for ms in cases {
+            let mut s = String::from("> ");
+            format_rfc3339(ms, &mut s);
+            assert_eq!(s, format!("> {}", reference(ms)), "{ms}");
+        }
+    }
 
     /// A header's year is not checked before it gets here: a year of
     /// eleven digits once overflowed the millisecond count.
