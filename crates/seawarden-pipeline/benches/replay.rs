@@ -129,8 +129,10 @@ fn replay<W: seawarden_detect::World>(world: W, buf: &[u8]) -> Replayed {
             }
         }
     };
-    lines(buf, |line| {
-        p.feed_line(line, &mut |_| {});
+    // As `replay` reads a file: pieces of whole lines of up to 64 KiB, each
+    // through the pipeline's stages in batches, then its alerts written.
+    seawarden_pipeline::input::for_each_chunk(buf, 64 << 10, |chunk| {
+        p.feed_lines(chunk, &mut |_| {});
         emit(&mut p);
     });
     p.finish(&mut |_| {});

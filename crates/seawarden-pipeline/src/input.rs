@@ -36,9 +36,17 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// Calls `f` with every line of the input at `path` (`-` for stdin), plain or
-/// gzip. Plain files are memory-mapped: the fastest way to read them, with no
-/// copy; gzip and stdin are read through a fixed-size buffer.
+/// gzip; see [`for_each_block_of`].
 pub fn for_each_line_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
+    for_each_block_of(path, |block| seawarden_ais::lines::for_each_line(block, &mut f))
+}
+
+/// Calls `f` with blocks of whole lines (each ending with its `\n`, but
+/// perhaps the last) of the input at `path` (`-` for stdin), plain or
+/// gzip. Plain files are memory-mapped: the fastest way to read them, with
+/// no copy; gzip and stdin are read through a fixed-size buffer (a line
+/// longer than it comes in pieces, each a block of its own).
+pub fn for_each_block_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
     if path != "-" {
         let file = File::open(Path::new(path)).with_context(|| format!("cannot open {path}"))?;
         let meta = file.metadata().with_context(|| format!("cannot read {path}"))?;
@@ -70,7 +78,7 @@ pub fn for_each_line_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
                             None => memchr::memchr(b'\n', &map[start + window.len()..]).map_or(map.len(), |nl| start + window.len() + nl + 1),
                         }
                     };
-                    seawarden_ais::lines::for_each_line(&map[start..end], &mut f);
+                    f(&map[start..end]);
                     start = end;
                     let done = (start / RELEASE_BYTES) * RELEASE_BYTES;
                     if done > released {
@@ -92,11 +100,31 @@ pub fn for_each_line_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
         }
     }
     let (reader, bar) = open(path)?;
-    let result = for_each_line(reader, f).with_context(|| format!("error reading {path}"));
+    let result = for_each_block(reader, f).with_context(|| format!("error reading {path}"));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     result
+}
+
+/// Calls `f` with consecutive pieces of `block` of at most `max_bytes`,
+/// each cut after a `\n` (a line longer than `max_bytes` is a piece of its
+/// own): for feeding a large block of lines in parts, with the results of
+/// each part handled before the next.
+pub fn for_each_chunk(block: &[u8], max_bytes: usize, mut f: impl FnMut(&[u8])) {
+    let mut rest = block;
+    while !rest.is_empty() {
+        let cut = if rest.len() <= max_bytes {
+            rest.len()
+        } else {
+            match memchr::memrchr(b'\n', &rest[..max_bytes]) {
+                Some(nl) => nl + 1,
+                None => memchr::memchr(b'\n', &rest[max_bytes..]).map_or(rest.len(), |nl| max_bytes + nl + 1),
+            }
+        };
+        f(&rest[..cut]);
+        rest = &rest[cut..];
+    }
 }
 
 fn progress_bar(size: u64) -> Option<ProgressBar> {
@@ -131,7 +159,14 @@ pub fn open(path: &str) -> Result<(Box<dyn Read>, Option<ProgressBar>)> {
 }
 
 /// Calls `f` with every line of `reader` (without its `\n`).
-pub fn for_each_line(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Result<()> {
+pub fn for_each_line(reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Result<()> {
+    for_each_block(reader, |block| seawarden_ais::lines::for_each_line(block, &mut f))
+}
+
+/// Calls `f` with blocks of whole lines of `reader`, read through a
+/// fixed-size buffer (a line longer than it comes in pieces, each a block
+/// of its own).
+pub fn for_each_block(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Result<()> {
     let mut buf = vec![0u8; BUF_SIZE];
     let mut filled = 0;
     loop {
@@ -145,7 +180,7 @@ pub fn for_each_line(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Res
         // The whole lines read so far, split by the codec's line splitter.
         let start = match memchr::memrchr(b'\n', &buf[filled..end]) {
             Some(nl) => {
-                seawarden_ais::lines::for_each_line(&buf[..filled + nl + 1], &mut f);
+                f(&buf[..filled + nl + 1]);
                 filled + nl + 1
             }
             None => 0,
@@ -220,6 +255,37 @@ mod tests {
         long.extend_from_slice(b"\nlast\n");
         std::fs::write(&plain, &long).unwrap();
         assert_eq!(lines_of(&plain), split(&long));
+        // Blocks hold whole lines and, end to end, the whole input.
+        for path in [&plain, &gz] {
+            std::fs::write(&plain, &t).unwrap();
+            let mut joined = Vec::new();
+            for_each_block_of(path.to_str().unwrap(), |b| {
+                assert!(b.ends_with(b"\n") || joined.len() + b.len() == t.len(), "a block ends with a whole line");
+                joined.extend_from_slice(b);
+            })
+            .unwrap();
+            assert_eq!(joined, t);
+        }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Chunks are cut after a newline, no longer than asked unless one line
+    /// is, and give back the whole block.
+    #[test]
+    fn chunks_are_whole_lines_within_the_size() {
+        let mut t = text(50_000);
+        t.extend_from_slice(&[b'y'; 700]);
+        t.extend_from_slice(b"\nlast without newline");
+        for max in [1, 2, 64, 299, 300, 301, 4096, 1 << 20] {
+            let mut joined = Vec::new();
+            for_each_chunk(&t, max, |c| {
+                let whole = c.ends_with(b"\n") || joined.len() + c.len() == t.len();
+                assert!(whole, "{max}: a chunk ends after a newline");
+                let one_line = !c[..c.len() - 1].contains(&b'\n');
+                assert!(c.len() <= max || one_line, "{max}: a chunk of {} bytes holds more than one line", c.len());
+                joined.extend_from_slice(c);
+            });
+            assert_eq!(joined, t, "{max}");
+        }
     }
 }

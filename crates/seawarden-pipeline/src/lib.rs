@@ -47,7 +47,13 @@ pub struct Pipeline<W: World = GeoWorld> {
     last_time: Option<i64>,
     timed: u64,
     untimed: u64,
+    /// Observations out of the reordering window that
+    /// [`Pipeline::feed_lines`] has not yet handed to the engine.
+    batch: Vec<Observation>,
 }
+
+/// Observations [`Pipeline::feed_lines`] hands to the engine at a time.
+const BATCH: usize = 256;
 
 impl<W: World> Pipeline<W> {
     /// A pipeline over `world` with detector settings `config`, reordering
@@ -60,6 +66,7 @@ impl<W: World> Pipeline<W> {
             last_time: None,
             timed: 0,
             untimed: 0,
+            batch: Vec::new(),
         }
     }
 
@@ -73,23 +80,32 @@ impl<W: World> Pipeline<W> {
     /// tracking and the detectors. `on_obs` sees each observation as it
     /// reaches the engine, in receive-time order.
     pub fn feed_line(&mut self, line: &[u8], on_obs: &mut impl FnMut(&Observation)) {
-        let Pipeline { decoder, reorder, engine, last_time, timed, untimed } = self;
-        decoder.feed(line, &mut |e| {
-            if let Event::Message(d) = e {
-                let Some(t) = d.meta.rx_time_ms.or(*last_time) else {
-                    *untimed += 1;
-                    return;
-                };
-                *last_time = Some(t);
-                *timed += 1;
-                for o in Observation::from_decoded(d, t).into_iter().chain(Observation::extended_b_static(d, t).map(Observation::Static)) {
-                    reorder.push(o.time_ms(), o, |_, o| {
-                        engine.observe(&o);
-                        on_obs(&o);
-                    });
-                }
+        let Pipeline { decoder, reorder, engine, last_time, timed, untimed, .. } = self;
+        release_line(decoder, reorder, last_time, timed, untimed, line, &mut |o| {
+            engine.observe(&o);
+            on_obs(&o);
+        });
+    }
+
+    /// [`Pipeline::feed_line`] for every line of `block` (lines end with
+    /// `\n`; a last line without one is read too), with the same result:
+    /// the same observations reach the engine in the same order, and all
+    /// of them before this returns. The work is done in stages over batches
+    /// of observations (decoding and reordering a batch, then tracking and
+    /// the detectors for it), so that each stage's code and data stay in
+    /// the processor's caches across the batch; this is how `replay` reads
+    /// its input.
+    pub fn feed_lines(&mut self, block: &[u8], on_obs: &mut impl FnMut(&Observation)) {
+        let mut batch = std::mem::take(&mut self.batch);
+        let Pipeline { decoder, reorder, engine, last_time, timed, untimed, .. } = self;
+        seawarden_ais::lines::for_each_line(block, |line| {
+            release_line(decoder, reorder, last_time, timed, untimed, line, &mut |o| batch.push(o));
+            if batch.len() >= BATCH {
+                observe_all(engine, &mut batch, on_obs);
             }
         });
+        observe_all(engine, &mut batch, on_obs);
+        self.batch = batch;
     }
 
     /// Decodes one line into observations without tracking them, for
@@ -173,5 +189,39 @@ impl<W: World> Pipeline<W> {
     /// freeing millions of small allocations.
     pub fn into_engine(self) -> Engine<W> {
         self.engine
+    }
+}
+
+/// Decodes `line` and passes each observation it completes through the
+/// reordering window; `out` gets those the window releases, in order.
+fn release_line(
+    decoder: &mut Decoder,
+    reorder: &mut Reorder<Observation>,
+    last_time: &mut Option<i64>,
+    timed: &mut u64,
+    untimed: &mut u64,
+    line: &[u8],
+    out: &mut impl FnMut(Observation),
+) {
+    decoder.feed(line, &mut |e| {
+        if let Event::Message(d) = e {
+            let Some(t) = d.meta.rx_time_ms.or(*last_time) else {
+                *untimed += 1;
+                return;
+            };
+            *last_time = Some(t);
+            *timed += 1;
+            for o in Observation::from_decoded(d, t).into_iter().chain(Observation::extended_b_static(d, t).map(Observation::Static)) {
+                reorder.push(o.time_ms(), o, |_, o| out(o));
+            }
+        }
+    });
+}
+
+/// Hands every observation of `batch` to the engine, in order, and empties it.
+fn observe_all<W: World>(engine: &mut Engine<W>, batch: &mut Vec<Observation>, on_obs: &mut impl FnMut(&Observation)) {
+    for o in batch.drain(..) {
+        engine.observe(&o);
+        on_obs(&o);
     }
 }
