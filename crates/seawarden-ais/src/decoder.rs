@@ -833,7 +833,7 @@ mod tests {
                     8 => format!("-{}", raw % 100),
                     9 => format!("{}.{}", lo + raw % (hi - lo), raw % 100),
                     10 => (1_000_000_000 + raw as u64 * 10).to_string(),
-                    _ => ["x", "1a", " 2", "+3"][raw as usize % 4].to_string(),
+                    _ => ["x", "1a", " 2", "+3", "1:", "/5", "2~"][raw as usize % 7].to_string(),
                 };
                 body.push(',');
                 body.push_str(&f);
