@@ -255,7 +255,7 @@ fn anchor_drag_slowdown_over_the_cable_without_turning() {
     assert!(!drags.is_empty(), "{alerts:#?}");
     assert_eq!(drags[0].event, "start");
     assert!(drags.iter().all(|a| a.id == drags[0].id), "one episode: {drags:#?}");
-    let a = drags.iter().filter(|a| a.event != "end").last().unwrap();
+    let a = drags.iter().rfind(|a| a.event != "end").unwrap();
     assert_eq!(a.infrastructure, ["cable-1"]);
     assert!(a.score >= 70, "watchlisted, flagged, over the cable: {}", a.score);
     assert_eq!(a.evidence["baseline_speed_kn"], 10.0);
