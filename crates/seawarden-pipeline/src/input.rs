@@ -61,25 +61,15 @@ pub fn for_each_block_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
             let _ = map.advise(memmap2::Advice::Sequential);
             if !(map.len() >= 2 && map[0] == 0x1f && map[1] == 0x8b) {
                 let bar = progress_bar(meta.len());
-                // Blocks of whole lines of about RELEASE_BYTES, split by the
-                // codec's line splitter; after each, the pages read are
+                // Blocks of whole lines of up to RELEASE_BYTES (a longer line
+                // is a block of its own); after each, the pages read are
                 // dropped from this process's memory, so resident memory
                 // stays flat for any size.
                 let mut start = 0;
                 let mut released = 0;
-                while start < map.len() {
-                    let window = &map[start..map.len().min(start + RELEASE_BYTES)];
-                    let end = if start + window.len() == map.len() {
-                        map.len()
-                    } else {
-                        match memchr::memrchr(b'\n', window) {
-                            Some(nl) => start + nl + 1,
-                            // A line longer than a block: through its end.
-                            None => memchr::memchr(b'\n', &map[start + window.len()..]).map_or(map.len(), |nl| start + window.len() + nl + 1),
-                        }
-                    };
-                    f(&map[start..end]);
-                    start = end;
+                for_each_chunk(&map, RELEASE_BYTES, |block| {
+                    f(block);
+                    start += block.len();
                     let done = (start / RELEASE_BYTES) * RELEASE_BYTES;
                     if done > released {
                         // SAFETY: the range lies within the map and is never
@@ -91,7 +81,7 @@ pub fn for_each_block_of(path: &str, mut f: impl FnMut(&[u8])) -> Result<()> {
                     if let Some(bar) = &bar {
                         bar.set_position(start as u64);
                     }
-                }
+                });
                 if let Some(bar) = bar {
                     bar.finish_and_clear();
                 }
