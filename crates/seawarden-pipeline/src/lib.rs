@@ -41,12 +41,9 @@ pub use world::{GeoWorld, WorldSpec};
 /// known are counted as untimed and dropped, since every detector judges
 /// durations.
 pub struct Pipeline<W: World = GeoWorld> {
-    decoder: Decoder,
+    intake: Intake,
     reorder: Reorder<Observation>,
     engine: Engine<W>,
-    last_time: Option<i64>,
-    timed: u64,
-    untimed: u64,
     /// Observations out of the reordering window that
     /// [`Pipeline::feed_lines`] has not yet handed to the engine.
     batch: Vec<Observation>,
@@ -60,12 +57,9 @@ impl<W: World> Pipeline<W> {
     /// observations that arrive up to `reorder_window_ms` late.
     pub fn new(world: W, config: Config, reorder_window_ms: i64) -> Self {
         Pipeline {
-            decoder: Decoder::new(),
+            intake: Intake { decoder: Decoder::new(), last_time: None, timed: 0, untimed: 0 },
             reorder: Reorder::new(reorder_window_ms),
             engine: Engine::new(world, config),
-            last_time: None,
-            timed: 0,
-            untimed: 0,
             batch: Vec::new(),
         }
     }
@@ -73,15 +67,15 @@ impl<W: World> Pipeline<W> {
     /// Starts a new input: lines without a receive time no longer inherit
     /// the previous input's clock.
     pub fn begin_input(&mut self) {
-        self.last_time = None;
+        self.intake.last_time = None;
     }
 
     /// Decodes one line and passes what it completes through reordering,
     /// tracking and the detectors. `on_obs` sees each observation as it
     /// reaches the engine, in receive-time order.
     pub fn feed_line(&mut self, line: &[u8], on_obs: &mut impl FnMut(&Observation)) {
-        let Pipeline { decoder, reorder, engine, last_time, timed, untimed, .. } = self;
-        release_line(decoder, reorder, last_time, timed, untimed, line, &mut |o| {
+        let Pipeline { intake, reorder, engine, .. } = self;
+        intake.release(line, reorder, &mut |o| {
             engine.observe(&o);
             on_obs(&o);
         });
@@ -97,9 +91,9 @@ impl<W: World> Pipeline<W> {
     /// its input.
     pub fn feed_lines(&mut self, block: &[u8], on_obs: &mut impl FnMut(&Observation)) {
         let mut batch = std::mem::take(&mut self.batch);
-        let Pipeline { decoder, reorder, engine, last_time, timed, untimed, .. } = self;
+        let Pipeline { intake, reorder, engine, .. } = self;
         seawarden_ais::lines::for_each_line(block, |line| {
-            release_line(decoder, reorder, last_time, timed, untimed, line, &mut |o| batch.push(o));
+            intake.release(line, reorder, &mut |o| batch.push(o));
             if batch.len() >= BATCH {
                 observe_all(engine, &mut batch, on_obs);
             }
@@ -112,23 +106,7 @@ impl<W: World> Pipeline<W> {
     /// callers that merge several inputs by time themselves and then call
     /// [`Pipeline::observe`] in order.
     pub fn decode_line(&mut self, line: &[u8], out: &mut impl FnMut(Observation)) {
-        let Pipeline { decoder, last_time, timed, untimed, .. } = self;
-        decoder.feed(line, &mut |e| {
-            if let Event::Message(d) = e {
-                let Some(t) = d.meta.rx_time_ms.or(*last_time) else {
-                    *untimed += 1;
-                    return;
-                };
-                *last_time = Some(t);
-                *timed += 1;
-                if let Some(o) = Observation::from_decoded(d, t) {
-                    out(o);
-                }
-                if let Some(s) = Observation::extended_b_static(d, t) {
-                    out(Observation::Static(s));
-                }
-            }
-        });
+        self.intake.decode(line, out);
     }
 
     /// Hands one observation straight to the tracker and detectors.
@@ -152,8 +130,8 @@ impl<W: World> Pipeline<W> {
     /// Flushes the reordering window (observations held back for late
     /// arrivals) without closing episodes.
     pub fn flush(&mut self, on_obs: &mut impl FnMut(&Observation)) {
-        let Pipeline { decoder, reorder, engine, .. } = self;
-        decoder.finish(&mut |_| {});
+        let Pipeline { intake, reorder, engine, .. } = self;
+        intake.decoder.finish(&mut |_| {});
         reorder.flush(|_, o| {
             engine.observe(&o);
             on_obs(&o);
@@ -172,12 +150,12 @@ impl<W: World> Pipeline<W> {
 
     /// The decoder's counts by message type and rejection reason.
     pub fn decoder_stats(&self) -> &DecodeStats {
-        self.decoder.stats()
+        self.intake.decoder.stats()
     }
 
     /// Messages with a receive time, and messages dropped for having none.
     pub fn timed_untimed(&self) -> (u64, u64) {
-        (self.timed, self.untimed)
+        (self.intake.timed, self.intake.untimed)
     }
 
     /// Observations that arrived later than the reordering window allows.
@@ -192,30 +170,43 @@ impl<W: World> Pipeline<W> {
     }
 }
 
-/// Decodes `line` and passes each observation it completes through the
-/// reordering window; `out` gets those the window releases, in order.
-fn release_line(
-    decoder: &mut Decoder,
-    reorder: &mut Reorder<Observation>,
-    last_time: &mut Option<i64>,
-    timed: &mut u64,
-    untimed: &mut u64,
-    line: &[u8],
-    out: &mut impl FnMut(Observation),
-) {
-    decoder.feed(line, &mut |e| {
-        if let Event::Message(d) = e {
-            let Some(t) = d.meta.rx_time_ms.or(*last_time) else {
-                *untimed += 1;
-                return;
-            };
-            *last_time = Some(t);
-            *timed += 1;
-            for o in Observation::from_decoded(d, t).into_iter().chain(Observation::extended_b_static(d, t).map(Observation::Static)) {
-                reorder.push(o.time_ms(), o, |_, o| out(o));
+/// The decoder, and the receive time that lines without one of their own
+/// take from the line before them.
+struct Intake {
+    decoder: Decoder,
+    last_time: Option<i64>,
+    timed: u64,
+    untimed: u64,
+}
+
+impl Intake {
+    /// Decodes `line`; `out` gets the observations of each message it
+    /// completes, stamped with their receive time.
+    fn decode(&mut self, line: &[u8], out: &mut impl FnMut(Observation)) {
+        let Intake { decoder, last_time, timed, untimed } = self;
+        decoder.feed(line, &mut |e| {
+            if let Event::Message(d) = e {
+                let Some(t) = d.meta.rx_time_ms.or(*last_time) else {
+                    *untimed += 1;
+                    return;
+                };
+                *last_time = Some(t);
+                *timed += 1;
+                if let Some(o) = Observation::from_decoded(d, t) {
+                    out(o);
+                }
+                if let Some(s) = Observation::extended_b_static(d, t) {
+                    out(Observation::Static(s));
+                }
             }
-        }
-    });
+        });
+    }
+
+    /// [`Intake::decode`] through the reordering window: `out` gets the
+    /// observations the window releases, in order.
+    fn release(&mut self, line: &[u8], reorder: &mut Reorder<Observation>, out: &mut impl FnMut(Observation)) {
+        self.decode(line, &mut |o| reorder.push(o.time_ms(), o, |_, o| out(o)));
+    }
 }
 
 /// Hands every observation of `batch` to the engine, in order, and empties it.
