@@ -359,27 +359,20 @@ impl InfraIndex {
         // Most paths are a short hop inside one cell: with no line in it,
         // answered before the local frame is set up; else that cell's
         // segments are all there is to test.
-        if let Some((row, col)) = res.single_cell((a.lon, a.lat), end) {
-            let cands = self.grid.get(row, col);
-            if cands.is_empty() {
-                return;
-            }
-            let path = Path::new(a, dlon, dlat);
-            out.extend(cands.iter().filter_map(|&si| self.crossing(&path, si as usize)));
-            sort_crossings(out);
+        let one_cell = res.single_cell((a.lon, a.lat), end).map(|(row, col)| self.grid.get(row, col));
+        if one_cell.is_some_and(|cands| cands.is_empty()) {
             return;
         }
         let path = Path::new(a, dlon, dlat);
-        res.for_segment_cells((path.a.lon, path.a.lat), end, 0.0, true, |row, col| {
-            if self.grid.coarse_empty(row, col) {
-                return;
-            }
-            for &si in self.grid.get(row, col) {
-                if let Some(c) = self.crossing(&path, si as usize) {
-                    out.push(c);
+        let crossing = |&si: &u32| self.crossing(&path, si as usize);
+        match one_cell {
+            Some(cands) => out.extend(cands.iter().filter_map(crossing)),
+            None => res.for_segment_cells((path.a.lon, path.a.lat), end, 0.0, true, |row, col| {
+                if !self.grid.coarse_empty(row, col) {
+                    out.extend(self.grid.get(row, col).iter().filter_map(crossing));
                 }
-            }
-        });
+            }),
+        }
         sort_crossings(out);
     }
 
