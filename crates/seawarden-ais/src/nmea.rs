@@ -302,9 +302,9 @@ mod tests {
 
     #[test]
     fn checksum_and_comma_search_at_every_length() {
-        // Every length to past the longest sentence (the block-wise checksum
-        // changes method at 80 bytes, the comma search at 64), and a comma
-        // at every place or none.
+        // Every length to past the longest sentence (the checksum changes
+        // method at 16 bytes and past 64, the comma search at 16 and 64),
+        // and a comma at every place or none.
         let bytes: Vec<u8> = (0..140u32).map(|i| (i * 37 % 251) as u8 | 1).map(|b| if b == b',' { b'.' } else { b }).collect();
         for n in 0..bytes.len() {
             let b = &bytes[..n];
