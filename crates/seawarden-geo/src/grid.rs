@@ -115,6 +115,15 @@ impl GridResolution {
         (dlat * MIN_M_PER_DEG_LAT).min(dlon * m_per_deg_lon_at_edge(south.abs().max(north.abs())))
     }
 
+    /// Metres from every point of a fine cell to the antimeridian, a lower
+    /// bound (the smallest metres per degree of the cell).
+    pub(crate) fn antimeridian_m(self, row: u32, col: u32) -> f64 {
+        let (row, col) = (row as i64, col as i64);
+        let lat = self.row_lat(row).abs().max(self.row_lat(row + 1).abs());
+        let deg = (self.col_lon(col) + 180.0).min(180.0 - self.col_lon(col + 1));
+        deg.max(0.0) * m_per_deg_lon_at_edge(lat)
+    }
+
     /// Sort key of a fine cell: coarse cell, then position in its block.
     #[inline]
     pub(crate) fn key(self, row: u32, col: u32) -> u64 {

@@ -154,6 +154,8 @@ pub(crate) struct PolyGrid {
     full: Vec<u32>,
     fine: SparseGrid<Entry>,
     edges: Vec<Edge>,
+    /// Metres round each edge within which its cells are entered.
+    buffer_m: f64,
 }
 
 /// Sizes, for reports.
@@ -350,6 +352,7 @@ impl PolyGrid {
             full,
             fine,
             edges: stored,
+            buffer_m,
         }
     }
 
@@ -398,9 +401,14 @@ impl PolyGrid {
 
     /// True if `p`'s (normalized) fine cell is in no region and stores no
     /// edge: then no region comes within the buffer of any point of it.
+    /// Edges are entered in cells without wrapping round the antimeridian,
+    /// so a cell within the buffer of it is never called empty (an edge
+    /// just across could be that near).
     pub(crate) fn cell_is_empty(&self, p: LatLon) -> bool {
         let (row, col, coarse) = self.cell_of(p);
-        self.full_off[coarse] == self.full_off[coarse + 1] && self.fine.get(row, col).is_empty()
+        self.full_off[coarse] == self.full_off[coarse + 1]
+            && self.fine.get(row, col).is_empty()
+            && self.res.antimeridian_m(row, col) > self.buffer_m
     }
 
     /// The fine row and column of `p` (normalized), and its 1° cell's index.
